@@ -1,0 +1,32 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Both create .venv when missing.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(CURDIR)/$(VENV)/bin
+STAMP  := $(VENV)/.installed
+# nbgrader shells out to `alembic`: the venv's bin must be on PATH for every call.
+RUN    := PATH="$(BIN):$$PATH"
+
+.PHONY: setup demo test check build clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+demo: setup
+	$(RUN) $(BIN)/kynangso demo
+
+test: setup
+	$(RUN) $(BIN)/python -m pytest tests notebooks --nbval --nbval-sanitize-with tests/nbval-sanitize.cfg
+
+check: setup
+	$(RUN) $(BIN)/kynangso check
+
+build: setup
+	$(RUN) $(BIN)/kynangso build
+
+clean:
+	rm -rf $(VENV) cohorts .pytest_cache

@@ -1,0 +1,38 @@
+"""The `kynangso` command: a thin dispatcher, one module per verb."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import build, check, cohort, data, demo, grade, lab, simulate
+
+VERBS = {
+    "data": (data, "generate the district data sets and their dictionaries"),
+    "check": (check, "lint the course's notebooks (trainers)"),
+    "build": (build, "check, release (nbgrader) and validate every module"),
+    "cohort": (cohort, "create a cohort from a roster CSV of officials"),
+    "simulate": (simulate, "write seeded submissions for a cohort"),
+    "grade": (grade, "autograde, feedback, grades.csv and grading-report.csv"),
+    "demo": (demo, "the whole pipeline on the demo cohort"),
+    "lab": (lab, "open JupyterLab on a cohort's released modules"),
+}
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kynangso", description="Kỹ năng số Vĩnh Tường: course tools")
+    sub = p.add_subparsers(dest="verb", required=True, metavar="VERB")
+    for name, (module, help_text) in VERBS.items():
+        sp = sub.add_parser(name, help=help_text, description=module.__doc__)
+        module.add_arguments(sp)
+        sp.set_defaults(func=module.run)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

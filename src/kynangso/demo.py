@@ -1,0 +1,51 @@
+"""`kynangso demo`: data -> build -> cohort -> simulate -> grade on the embedded demo cohort."""
+
+from __future__ import annotations
+
+import shutil
+import time
+
+from . import build, check, cohort, data, grade, nbg, paths, simulate
+
+
+def add_arguments(p) -> None:
+    p.add_argument("--cohort", default="demo", help="cohort name (default: demo); recreated from scratch")
+    p.add_argument("--seed", type=int, default=simulate.DEFAULT_SEED)
+    p.add_argument("--workers", type=int, default=None)
+
+
+def run(args) -> int:
+    start = time.perf_counter()
+
+    def step(text):
+        print(f"[{time.perf_counter() - start:5.0f} s] {text}", flush=True)
+
+    step("1/5 dữ liệu: kiểm tra datasets/ khớp với bộ sinh")
+    stale = data.stale_files()
+    if stale:
+        data.write_all()
+        step(f"    đã sinh lại: {', '.join(stale)}")
+    root = paths.cohort_dir(args.cohort)
+    shutil.rmtree(root, ignore_errors=True)
+    step(f"2/5 lớp {args.cohort}: danh sách {data.path('lop_demo').name}")
+    cohort.create(args.cohort, data.path("lop_demo"))
+    step("3/5 phát hành: kiểm tra, sinh bản học viên, kiểm định hai chiều")
+    modules = check.selected_modules(None)
+    for module in modules:
+        problems = build.build_module(root, module, workers=args.workers)
+        if problems:
+            print("\n".join(problems))
+            return 1
+    step("4/5 mô phỏng bài nộp")
+    simulate.simulate(root, modules, seed=args.seed)
+    step("5/5 chấm bài, phản hồi, xuất điểm")
+    grades, report, rows = grade.grade(root, modules)
+    failed = sum(r.status == "failed" for r in rows)
+    step(f"xong: {len(rows)} bài nộp, {failed} không chấm được")
+    print("Kết quả:")
+    print(f"  bảng điểm (CSV của nbgrader): {grades}")
+    print(f"  báo cáo chấm: {report}")
+    print(f"  phản hồi cho học viên: {root / 'feedback'}")
+    print(f"  bản phát hành: {root / 'release'}")
+    print(f"  sổ điểm nbgrader: {nbg.db_url(root)}")
+    return 0

@@ -1,0 +1,153 @@
+"""Reading the course's nbgrader source notebooks: questions, cells, points, recorded mistakes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+BEGIN_SOLUTION = "### BEGIN SOLUTION"
+END_SOLUTION = "### END SOLUTION"
+BEGIN_HIDDEN = "### BEGIN HIDDEN TESTS"
+END_HIDDEN = "### END HIDDEN TESTS"
+GRADE_ID = re.compile(r"^(?P<question>[a-z][a-z0-9]*)_(?P<aspect>[a-z0-9]+(?:_[a-z0-9]+)*)$")
+POINTS_TEXT = re.compile(r"\((\d+(?:[.,]\d+)?)\s*điểm\)")
+
+
+def read(path: Path) -> nbformat.NotebookNode:
+    return nbformat.read(str(path), as_version=4)
+
+
+def nbgrader(cell) -> dict:
+    return cell.get("metadata", {}).get("nbgrader", {}) or {}
+
+
+def grade_id(cell) -> str | None:
+    return nbgrader(cell).get("grade_id")
+
+
+def is_answer(cell) -> bool:
+    """An autograded answer: a code cell the learner fills, graded by test cells."""
+    m = nbgrader(cell)
+    return cell.cell_type == "code" and m.get("solution", False) and not m.get("grade", False)
+
+
+def is_test(cell) -> bool:
+    m = nbgrader(cell)
+    return cell.cell_type == "code" and m.get("grade", False) and not m.get("solution", False)
+
+
+def is_manual(cell) -> bool:
+    """A manually graded answer (the instructor gives the points)."""
+    m = nbgrader(cell)
+    return m.get("grade", False) and m.get("solution", False)
+
+
+def mistakes(cell) -> list[str]:
+    return list(cell.get("metadata", {}).get("kynangso", {}).get("mistakes", []) or [])
+
+
+def question_of(gid: str) -> str:
+    return gid.split("_", 1)[0]
+
+
+def points_in_text(text: str) -> list[float]:
+    return [float(x.replace(",", ".")) for x in POINTS_TEXT.findall(text)]
+
+
+@dataclass
+class Question:
+    id: str
+    prompt: int | None = None  # index of the markdown cell that says "(N điểm)"
+    stated_points: float | None = None
+    answers: list[int] = field(default_factory=list)
+    tests: list[int] = field(default_factory=list)
+    manual: list[int] = field(default_factory=list)
+    points: float = 0.0  # nbgrader points of its grade cells
+
+    @property
+    def autograded(self) -> bool:
+        return bool(self.answers)
+
+    @property
+    def last_cell(self) -> int:
+        return max(self.answers + self.tests + self.manual)
+
+
+def questions(nb) -> dict[str, Question]:
+    """Questions in notebook order, from grade ids `<question>_<aspect>`; each takes the nearest
+    "(N điểm)" mark written in a plain markdown cell before its first cell."""
+    found: dict[str, Question] = {}
+    pending: tuple[int, float] | None = None
+    for i, cell in enumerate(nb.cells):
+        gid = grade_id(cell)
+        if not gid:
+            if cell.cell_type == "markdown":
+                marks = points_in_text(cell.source)
+                if marks:
+                    pending = (i, marks[0])
+            continue
+        q = found.get(question_of(gid))
+        if q is None:
+            q = found[question_of(gid)] = Question(id=question_of(gid))
+            if pending:
+                q.prompt, q.stated_points = pending
+                pending = None
+        if is_answer(cell):
+            q.answers.append(i)
+        elif is_test(cell):
+            q.tests.append(i)
+        elif is_manual(cell):
+            q.manual.append(i)
+        if nbgrader(cell).get("grade", False):
+            q.points += float(nbgrader(cell).get("points", 0) or 0)
+    return {k: v for k, v in found.items() if v.answers or v.tests or v.manual}
+
+
+def total_points(nb) -> float:
+    return sum(float(nbgrader(c).get("points", 0) or 0) for c in nb.cells if nbgrader(c).get("grade", False))
+
+
+def is_graded(nb) -> bool:
+    return any(nbgrader(c).get("grade", False) for c in nb.cells)
+
+
+def split_solution(source: str) -> tuple[str, str, str]:
+    """(before, solution, after) around the BEGIN/END SOLUTION markers; the markers are dropped."""
+    lines = source.splitlines(keepends=True)
+    try:
+        start = next(i for i, l in enumerate(lines) if l.strip() == BEGIN_SOLUTION)
+        end = next(i for i, l in enumerate(lines) if l.strip() == END_SOLUTION and i > start)
+    except StopIteration:
+        return "", source, ""
+    return "".join(lines[:start]), "".join(lines[start + 1:end]), "".join(lines[end + 1:])
+
+
+def fill_answer(source: str, code: str) -> str:
+    """The answer cell as a learner who wrote `code` in place of the stub would leave it."""
+    before, _, after = split_solution(source)
+    code = code if code.endswith("\n") or not after else code + "\n"
+    return (before + code + after).rstrip("\n")
+
+
+def solution_code(source: str) -> str:
+    return fill_answer(source, split_solution(source)[1])
+
+
+def public_part(test_source: str) -> str:
+    """A test cell as the release shows it: without the hidden block."""
+    out, hidden = [], False
+    for line in test_source.splitlines(keepends=True):
+        if line.strip() == BEGIN_HIDDEN:
+            hidden = True
+        elif line.strip() == END_HIDDEN:
+            hidden = False
+        elif not hidden:
+            out.append(line)
+    return "".join(out)
+
+
+def graded_notebooks(module_dir: Path) -> list[Path]:
+    return [p for p in sorted(module_dir.glob("*.ipynb")) if is_graded(read(p))]

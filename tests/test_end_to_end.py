@@ -1,0 +1,138 @@
+"""The whole pipeline on a small cohort whose officials are named by scenario.
+
+build (check, release, validate both ways) -> cohort -> submissions -> grade -> grades.csv and
+grading-report.csv. A corrupted submission is reported by name with its reason, replaces an
+earlier good grade (no stale grade survives), keeps its file untouched, and every other official
+is graded.
+"""
+
+import copy
+import csv
+
+import nbformat
+
+import pytest
+
+from kynangso import cli, execute, manifest, nbg, simulate
+from kynangso import notebook as nbm
+
+SCENARIOS = ["passes-all", "fails-hidden", "blank", "syntax-error", "corrupted-json"]
+MODULE = "00-lam-quen"
+CORRUPT = b'{"cells": [{"cell_type": "code", "source": "tong_dan_so = '
+
+
+def find_public_passing_mistake(source):
+    """A recorded mistake that the public tests accept (so only hidden tests can catch it)."""
+    candidates = []
+    for q in nbm.questions(source).values():
+        for a in q.answers:
+            for code in nbm.mistakes(source.cells[a]):
+                v = copy.deepcopy(source)
+                v.cells = v.cells[: q.last_cell + 1]
+                for i, cell in enumerate(v.cells):
+                    if nbm.is_answer(cell):
+                        cell.source = nbm.fill_answer(cell.source, code) if i == a else nbm.solution_code(cell.source)
+                    if i in q.tests:
+                        cell.source = nbm.public_part(cell.source)
+                candidates.append((q, a, code, v))
+    runs = execute.run_all([c[3] for c in candidates])
+    for (q, a, code, _), run in zip(candidates, runs):
+        if all(execute.passed(run.nb.cells[t]) for t in q.tests):
+            return q, a, code
+    pytest.fail("no recorded mistake passes the public tests: the fails-hidden scenario needs one")
+
+
+def read_csv(path):
+    with open(path, encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def test_pipeline_grades_every_scenario(cohorts, tmp_path, capsys):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("ma_can_bo,ho_ten,ma_don_vi,chuc_vu,email\n" + "".join(
+        f"{s},Học Viên Mẫu {i},VT{i:02d},Công chức thử nghiệm,hv{i}.vt{i:02d}@vinhtuong.example\n"
+        for i, s in enumerate(SCENARIOS, start=1)), encoding="utf-8")
+    assert cli.main(["cohort", "e2e", "--roster", str(roster)]) == 0
+    assert cli.main(["build", "--cohort", "e2e", "--module", MODULE]) == 0
+    root = cohorts / "e2e"
+    module = manifest.load().module(MODULE)
+    [name] = [p.name for p in nbm.graded_notebooks(module.source)]
+    source = nbm.read(module.source / name)
+    release = nbm.read(root / "release" / MODULE / name)
+    # recorded mistakes are near-solutions: they never reach a learner's copy
+    assert not any("kynangso" in c.metadata for c in release.cells)
+    assert any(nbm.mistakes(c) for c in source.cells)
+    qs = nbm.questions(source)
+    auto_total = sum(nbm.nbgrader(source.cells[t]).get("points", 0) for q in qs.values() for t in q.tests)
+    best = simulate.solutions(source)
+    when = simulate.datetime.fromisoformat("2022-05-09T08:00:00+07:00")
+
+    def submit(student, answers=None, raw=None):
+        nbs = {} if raw else {name: simulate.fill(release, source, answers or {})}
+        simulate.write_submission(root, student, MODULE, nbs, when, raw={name: raw} if raw else None)
+
+    # First a good submission from corrupted-json, graded: it must not survive the broken resubmission.
+    submit("corrupted-json", best)
+    assert cli.main(["grade", "e2e"]) == 0
+    first = {r["student_id"]: float(r["score"]) for r in read_csv(root / "grades.csv")}
+    assert first["corrupted-json"] == auto_total
+
+    q_hidden, a_hidden, wrong = find_public_passing_mistake(source)
+    first_q = next(q for q in qs.values() if q.answers)
+    submit("passes-all", best)
+    submit("fails-hidden", {**best, nbm.grade_id(source.cells[a_hidden]): wrong})
+    submit("blank", {})
+    submit("syntax-error", {**best, nbm.grade_id(source.cells[first_q.answers[0]]): "so_don_vi = (28\n"})
+    submit("corrupted-json", raw=CORRUPT)
+    capsys.readouterr()
+    assert cli.main(["grade", "e2e"]) == 0
+    out = capsys.readouterr().out
+    assert "corrupted-json" in out and "hỏng" in out
+
+    scores = {r["student_id"]: float(r["score"]) for r in read_csv(root / "grades.csv")
+              if r["assignment"] == MODULE}
+    assert scores == {
+        "passes-all": auto_total,
+        "fails-hidden": auto_total - q_hidden.points,
+        "blank": 0.0,
+        "syntax-error": auto_total - first_q.points,
+        "corrupted-json": 0.0,
+    }
+    report = {r["student"]: r for r in read_csv(root / "grading-report.csv")}
+    assert set(report) == set(SCENARIOS)
+    for s in SCENARIOS:
+        assert report[s]["assignment"] == MODULE
+        assert float(report[s]["score"]) == scores[s]
+        assert report[s]["ho_ten"].startswith("Học Viên Mẫu")
+    assert report["corrupted-json"]["status"] == "failed"
+    assert name in report["corrupted-json"]["reason"] and "hỏng" in report["corrupted-json"]["reason"]
+    assert all(report[s]["status"] == "graded" for s in SCENARIOS if s != "corrupted-json")
+    assert "SyntaxError" in report["syntax-error"]["reason"]
+    assert "chưa làm" in report["blank"]["reason"] and "chưa làm" not in report["passes-all"]["reason"]
+    # the learner's broken file is kept as sent; graded officials get feedback
+    assert (root / "submitted" / "corrupted-json" / MODULE / name).read_bytes() == CORRUPT
+    for s in SCENARIOS[:-1]:
+        assert (root / "feedback" / s / MODULE / name.replace(".ipynb", ".html")).is_file()
+    assert not (root / "feedback" / "corrupted-json" / MODULE).exists()
+    with nbg.gradebook(root) as gb:
+        assert {s.id for s in gb.students} == set(SCENARIOS)
+
+
+def test_simulated_cohort_spreads_grades_and_is_reproducible(cohorts):
+    """simulate is seeded: the same seed writes the same submissions; answers vary across officials."""
+    from kynangso import cohort, data
+
+    root = cohort.create("sim", data.path("lop_demo"))
+    # a release is needed; generate it without the (slow) checks, which the test above covers
+    assert nbg.run(root, "generate_assignment", MODULE, "--force").returncode == 0
+    module = manifest.load().module(MODULE)
+    simulate.simulate(root, [module], seed=5)
+    first = {p: p.read_bytes() for p in sorted((root / "submitted").rglob("*.ipynb"))}
+    simulate.simulate(root, [module], seed=5)
+    assert first == {p: p.read_bytes() for p in sorted((root / "submitted").rglob("*.ipynb"))}
+    assert len(first) == 28
+    assert len(set(first.values())) > 5, "officials should not all answer alike"
+    blanks = [sum(c.cell_type == "code" and "raise NotImplementedError()" in c.source
+                  for c in nbformat.reads(body.decode(), as_version=4).cells) for body in first.values()]
+    assert min(blanks) == 0 and max(blanks) > 0, blanks
+    assert not any("BEGIN SOLUTION" in body.decode() for body in first.values())

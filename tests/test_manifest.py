@@ -1,0 +1,27 @@
+"""The course manifest and the notebooks folder agree."""
+
+from kynangso import manifest, paths
+from kynangso import notebook as nbm
+
+
+def test_module_folders_and_manifest_agree():
+    m = manifest.load()
+    ids = [mod.id for mod in m.modules]
+    assert ids == ["00-lam-quen", "01-thu-dien-tu", "02-chu-ky-so", "03-dich-vu-cong", "04-phan-tich-du-lieu"]
+    folders = {p.name for p in paths.notebooks_dir().iterdir() if p.is_dir()}
+    assert {mod.id for mod in m.ready_modules()} == folders
+
+
+def test_ready_modules_are_complete():
+    m = manifest.load()
+    for mod in m.ready_modules():
+        assert mod.title and mod.objectives and mod.duration_minutes > 0
+        assert all(c in m.competences for c in mod.competences), mod.competences
+        total = sum(nbm.total_points(nbm.read(p)) for p in mod.source.glob("*.ipynb"))
+        assert total == mod.points
+
+
+def test_competences_are_digcomp_22():
+    m = manifest.load()
+    assert len(m.competences) == 21
+    assert sorted(m.competences)[0] == "1.1" and sorted(m.competences)[-1] == "5.4"
