@@ -136,3 +136,19 @@ def test_simulated_cohort_spreads_grades_and_is_reproducible(cohorts):
                   for c in nbformat.reads(body.decode(), as_version=4).cells) for body in first.values()]
     assert min(blanks) == 0 and max(blanks) > 0, blanks
     assert not any("BEGIN SOLUTION" in body.decode() for body in first.values())
+
+
+def test_lab_opens_a_work_copy_of_the_release_and_never_overwrites_it(cohorts, capsys):
+    from kynangso import cohort, data
+
+    root = cohort.create("labo", data.path("lop_demo"))
+    assert cli.main(["lab", "labo", "--dry-run"]) == 2  # nothing released yet
+    assert "kynangso build --cohort labo" in capsys.readouterr().out
+    assert nbg.run(root, "generate_assignment", MODULE, "--force").returncode == 0
+    assert cli.main(["lab", "labo", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "--ip=127.0.0.1" in out and str(root / "work") in out
+    work = root / "work" / MODULE / "bai-tap.ipynb"
+    work.write_text("my unfinished work", encoding="utf-8")
+    assert cli.main(["lab", "labo", "--dry-run"]) == 0
+    assert work.read_text(encoding="utf-8") == "my unfinished work"
