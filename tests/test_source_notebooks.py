@@ -15,5 +15,11 @@ def test_stored_in_order_from_a_fresh_kernel(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_free_of_volatile_metadata(path):
+    from kynangso import tidy
+    assert not tidy.needs_tidy(path), "run `kynangso tidy`"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_static_rules(path):
     assert [str(p) for p in check.static_problems(path, nbm.read(path))] == []

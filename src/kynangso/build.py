@@ -25,8 +25,9 @@ def validate_source(path: Path) -> list[str]:
             f" -> {f.get('raw_error', '').strip().splitlines()[-1:] or ''}" for f in failed]
 
 
-def validate_release(path: Path) -> list[str]:
-    """nbgrader validate --invert on a released notebook: no test cell may pass on the stubs."""
+def validate_release(path: Path, source: Path | None = None) -> list[str]:
+    """nbgrader validate --invert on a released notebook: no test cell may pass on the stubs; and
+    nothing of the solutions or hidden tests of its source may be left in it."""
     v = _validator()
     v.invert = True
     result = v.validate(str(path))
@@ -35,8 +36,9 @@ def validate_release(path: Path) -> list[str]:
     text = path.read_text(encoding="utf-8")
     problems += [f"{path}: bản phát hành còn chứa \"{marker}\" (lộ lời giải hoặc kiểm tra ẩn)"
                  for marker in LEAKS if marker in text]
-    problems += [f"{path}, ô {i + 1}: bản phát hành còn metadata \"kynangso\" (lộ các lỗi ghi sẵn, gần với lời giải)"
-                 for i, cell in enumerate(nbm.read(path).cells) if "kynangso" in cell.get("metadata", {})]
+    source_nb = nbm.read(source) if source else nbm.nbformat.v4.new_notebook()
+    problems += [f"{path}, ô {i + 1}: bản phát hành lộ lời giải hoặc kiểm tra ẩn: {what[:80]}"
+                 for i, what in check.leaks(source_nb, nbm.read(path))]
     return problems
 
 
@@ -51,7 +53,7 @@ def build_module(root: Path, module, run_checks: bool = True, workers: int | Non
     for path in graded:
         problems += validate_source(path)
     for path in graded:
-        problems += validate_release(root / "release" / module.id / path.name)
+        problems += validate_release(root / "release" / module.id / path.name, path)
     return problems
 
 

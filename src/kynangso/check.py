@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
@@ -42,6 +43,49 @@ def _has_code(source: str) -> bool:
     return any(not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant)) for s in body)
 
 
+READERS = {"read_csv", "read_excel", "read_json", "read_table", "read_parquet", "read_html", "open", "urlopen",
+           "loadtxt", "genfromtxt"}
+NETWORK_MODULES = {"requests", "httpx", "aiohttp", "urllib.request", "urllib3", "ftplib"}
+USER_PATHS = ("/home/", "/Users/", "/root/", "/tmp/", "/mnt/", "~/")
+
+
+def _opens_with_sentence(source: str) -> bool:
+    """The first line of a test cell is a docstring or a comment of at least three words."""
+    first = next((line.strip() for line in source.splitlines() if line.strip()), "")
+    text = first.lstrip("#").strip().strip("\"'").strip()
+    return first.startswith(("#", "\"", "'")) and len(text.split()) >= 3
+
+
+def _data_access_problems(source: str) -> list[str]:
+    """Data come from datasets/ through the package (kynangso.data.load / path), never from an
+    absolute path, a user's folder or the network."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    out = []
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            names = [node.module or ""]
+        for name in names:
+            if name in NETWORK_MODULES or name.split(".")[0] in {"requests", "httpx", "aiohttp"}:
+                out.append(f"không dùng mạng trong bài ({name}); dữ liệu lấy bằng kynangso.data.load(...).")
+        if isinstance(node, ast.Call) and node.args:
+            func = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            arg = node.args[0]
+            if func in READERS and isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                out.append(f"{func}({arg.value!r}): đọc dữ liệu qua gói, ví dụ load(\"don_vi\") hoặc "
+                           "kynangso.data.path(\"don_vi\"), không ghi thẳng đường dẫn hay địa chỉ mạng.")
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            v = node.value
+            if v.startswith(USER_PATHS) or (len(v) > 2 and v[1:3] == ":\\"):
+                out.append(f"đường dẫn tuyệt đối {v!r} chỉ có trên máy người soạn; dùng kynangso.data.path(...).")
+    return out
+
+
 def static_problems(path: Path, nb) -> list[Problem]:
     out: list[Problem] = []
 
@@ -70,6 +114,14 @@ def static_problems(path: Path, nb) -> list[Problem]:
         if not nbm.GRADE_ID.match(gid):
             add(i, "grade-id-name", f"grade id \"{gid}\" phải có dạng <câu>_<khía cạnh>, chữ thường không dấu, "
                                     "ví dụ q3_answer, q3_tests.")
+
+    for i, c in enumerate(cells):
+        if nbm.is_test(c) and not _opens_with_sentence(c.source):
+            add(i, "test-purpose", "ô kiểm tra phải mở đầu bằng một câu nói nó kiểm tra gì, ví dụ "
+                                   "\"\"\"Kiểm tra: so_xa là số nguyên và bằng số xã.\"\"\"")
+        if c.cell_type == "code":
+            for why in _data_access_problems(c.source):
+                add(i, "data-access", why)
 
     qs = nbm.questions(nb)
     claimed = {q.prompt for q in qs.values() if q.prompt is not None}
@@ -113,19 +165,85 @@ def _variant(nb, answer: int, code: str, stop: int):
     return v
 
 
+MAX_SECONDS = 20
+
+
+def release_view(nb):
+    """The notebook as a learner receives it, made by nbgrader's own preprocessors with the course's
+    configuration (grading/nbgrader_config.py): solutions stubbed, hidden tests and outputs removed."""
+    from nbgrader.preprocessors import ClearHiddenTests, ClearMarkScheme, ClearOutput, ClearSolutions
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(paths.grading_dir())).load_config()
+    view = copy.deepcopy(nb)
+    resources: dict = {}
+    for pp in (ClearSolutions, ClearOutput, ClearHiddenTests, ClearMarkScheme):
+        view, resources = pp(config=config).preprocess(view, resources)
+    return view
+
+
+ASSIGNMENT = re.compile(r"^[A-Za-z_][\w.\[\]\"']*\s*=(?!=)\s*(?P<rhs>.+)$")
+MIN_SECRET = 12  # shorter fragments ("x = 1") say nothing and match by chance
+
+
+def _secrets(nb) -> set[str]:
+    """Fragments a learner must not see: lines of solutions, hidden tests and model answers, and the
+    right-hand sides of their assignments; minus whatever the notebook shows openly in its setup and
+    prompt cells."""
+    secret: set[str] = set()
+    open_text = "\n".join(c.source for c in nb.cells if not nbm.grade_id(c))
+    for cell in nb.cells:
+        hidden = solution = False
+        for line in cell.source.splitlines():
+            t = line.strip()
+            if t in (nbm.BEGIN_HIDDEN, nbm.END_HIDDEN):
+                hidden = t == nbm.BEGIN_HIDDEN
+                continue
+            if t in (nbm.BEGIN_SOLUTION, nbm.END_SOLUTION):
+                solution = t == nbm.BEGIN_SOLUTION
+                continue
+            if not (hidden or solution or (nbm.is_manual(cell) and cell.cell_type == "markdown")):
+                continue
+            if t.startswith(("#", "import ", "from ")):
+                continue
+            m = ASSIGNMENT.match(t)
+            secret.update(f for f in (t, m.group("rhs").strip() if m else "") if len(f) >= MIN_SECRET)
+    return {f for f in secret if f not in open_text}
+
+
+def leaks(source_nb, released_nb) -> list[tuple[int, str]]:
+    """(cell index, what) for solution or hidden-test text, or course metadata, in a released notebook."""
+    secret = _secrets(source_nb)
+    found = [(i, f) for i, cell in enumerate(released_nb.cells) for f in sorted(secret) if f in cell.source]
+    found += [(i, "metadata \"kynangso\" (các lỗi ghi sẵn)") for i, cell in enumerate(released_nb.cells)
+              if "kynangso" in cell.get("metadata", {})]
+    return found
+
+
 def run_problems(path: Path, nb, workers: int | None = None) -> list[Problem]:
-    """Run the solution and every recorded mistake; the tests must accept the one and reject the others."""
+    """Run the solution, the learner's copy and every recorded mistake. The tests must accept the
+    solution and reject each mistake; the learner's copy must run to the end raising nothing but
+    NotImplementedError outside its test cells; each notebook runs within MAX_SECONDS."""
     out: list[Problem] = []
+    graded = nbm.is_graded(nb)
     qs = [q for q in nbm.questions(nb).values() if q.autograded and q.tests]
-    jobs = [("solution", None, None, None, nb)]
+    release = release_view(nb)
+    for i, what in leaks(nb, release):
+        out.append(Problem(path, i, nbm.grade_id(release.cells[i]), "release-leak",
+                           f"bản phát hành lộ lời giải hoặc kiểm tra ẩn: `{what[:80]}`; đặt dòng này giữa "
+                           "BEGIN/END SOLUTION hoặc BEGIN/END HIDDEN TESTS, hoặc viết lại phần công khai."))
+    jobs = [("solution", None, None, None, nb), ("release", None, None, None, release)]
     for q in qs:
         for a in q.answers:
             for k, code in enumerate(nbm.mistakes(nb.cells[a])):
                 jobs.append(("mistake", q, a, (k, code), _variant(nb, a, code, q.last_cell)))
     runs = execute.run_all([j[4] for j in jobs], workers=workers)
-    solution = runs[0]
+    solution, rel = runs[0], runs[1]
     if solution.failure:
         out.append(Problem(path, None, None, "solution-runs", f"lời giải không chạy hết: {solution.failure}."))
+    if solution.seconds > MAX_SECONDS:
+        out.append(Problem(path, None, None, "timing", f"notebook chạy mất {solution.seconds:.0f} giây (tối đa "
+                                                        f"{MAX_SECONDS}); giảm dữ liệu hoặc phép tính nặng."))
     for i, cell in enumerate(solution.nb.cells):
         if nbm.is_test(cell) and not execute.passed(cell):
             why = execute.error_of(cell) or f"in ra stderr: {execute.stderr_of(cell).strip()[:200]}"
@@ -134,7 +252,15 @@ def run_problems(path: Path, nb, workers: int | None = None) -> list[Problem]:
         elif cell.cell_type == "code" and not nbm.is_test(cell) and execute.error_of(cell):
             out.append(Problem(path, i, nbm.grade_id(cell), "solution-runs",
                                f"ô báo lỗi khi chạy lời giải: {execute.error_of(cell)}."))
-    for (kind, q, a, (k, code), _), run in zip(jobs[1:], runs[1:]):
+    if rel.failure:
+        out.append(Problem(path, None, None, "release-runs", f"bản của học viên không chạy hết: {rel.failure}."))
+    for i, cell in enumerate(rel.nb.cells):
+        err = execute.error_of(cell) if cell.cell_type == "code" and not nbm.is_test(cell) else None
+        if err and not (graded and err.startswith("NotImplementedError")):
+            out.append(Problem(path, i, nbm.grade_id(cell), "release-runs",
+                               f"trong bản của học viên, ô này báo lỗi {err}; chỉ ô trả lời được báo "
+                               "NotImplementedError, các ô khác phải chạy được khi học viên chưa làm gì."))
+    for (kind, q, a, (k, code), _), run in zip(jobs[2:], runs[2:]):
         if run.failure:
             continue  # a mistake that hangs or kills the kernel is rejected by the grader too
         if all(execute.passed(run.nb.cells[t]) for t in q.tests):
@@ -163,7 +289,7 @@ def check_module(module: manifest.Module, run: bool = True, workers: int | None 
             continue
         total += nbm.total_points(nb)
         problems += static_problems(path, nb)
-        if run and nbm.is_graded(nb):
+        if run:
             problems += run_problems(path, nb, workers)
     if abs(total - module.points) > 1e-9:
         problems.append(Problem(module.source, None, None, "manifest-points",

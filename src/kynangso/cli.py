@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import build, check, cohort, data, demo, grade, lab, simulate
+from . import build, check, cohort, data, demo, grade, lab, new, simulate, tidy
 
 VERBS = {
     "data": (data, "generate the district data sets and their dictionaries"),
+    "new": (new, "create a module from the template (trainers)"),
     "check": (check, "lint the course's notebooks (trainers)"),
+    "tidy": (tidy, "strip volatile metadata from committed notebooks"),
     "build": (build, "check, release (nbgrader) and validate every module"),
     "cohort": (cohort, "create a cohort from a roster CSV of officials"),
     "simulate": (simulate, "write seeded submissions for a cohort"),
