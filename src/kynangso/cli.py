@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import build, check, cohort, data, demo, grade, lab, new, simulate, tidy
+from . import build, check, cohort, data, demo, grade, lab, maillab, new, simulate, tidy
 
 VERBS = {
     "data": (data, "generate the district data sets and their dictionaries"),
@@ -18,6 +18,7 @@ VERBS = {
     "grade": (grade, "autograde, feedback, grades.csv and grading-report.csv"),
     "demo": (demo, "the whole pipeline on the demo cohort"),
     "lab": (lab, "open JupyterLab on a cohort's released modules"),
+    "mail-server": (maillab, "run the lab's SMTP server on 127.0.0.1 (instructors' demo)"),
 }
 
 
