@@ -1,6 +1,5 @@
 """`kynangso build` refuses to release an unfair or broken module and names the cell."""
 
-import json
 import shutil
 
 import nbformat

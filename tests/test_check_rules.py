@@ -1,6 +1,5 @@
 """`kynangso check` catches each broken or unfair notebook shape, naming cell and rule."""
 
-import copy
 
 import pytest
 

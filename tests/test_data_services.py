@@ -4,8 +4,6 @@ figures, and every due date recomputed independently from the rules in DOMAIN.md
 from datetime import date, datetime, timedelta
 
 import holidays
-import pandas as pd
-import pytest
 
 from kynangso import data
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import build, check, cohort, data, demo, grade, lab, maillab, new, simulate, tidy
+from . import build, check, cohort, data, demo, grade, lab, maillab, new, signing, simulate, tidy
 
 VERBS = {
     "data": (data, "generate the district data sets and their dictionaries"),
@@ -19,6 +19,7 @@ VERBS = {
     "demo": (demo, "the whole pipeline on the demo cohort"),
     "lab": (lab, "open JupyterLab on a cohort's released modules"),
     "mail-server": (maillab, "run the lab's SMTP server on 127.0.0.1 (instructors' demo)"),
+    "sign": (signing, "sign a PDF with a training certificate (instructors' demo)"),
 }
 
 

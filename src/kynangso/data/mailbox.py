@@ -11,7 +11,7 @@ in 192.0.2.0/24); attachments of dangerous types hold harmless placeholder text,
 
 Reproducibility: dates, Message-IDs and MIME boundaries come from the seed; top-level headers are
 encoded with email.header (the default policy's folder drops spaces in long Vietnamese subjects);
-PDFs are laid out with fpdf2, with a fixed date and producer and no compression (see _pdf_bytes).
+PDF attachments are Decree 30 letters laid out by kynangso.letters (byte-stable).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import base64
 import hashlib
 import html
 import io
-import os
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -29,9 +28,9 @@ from email import policy
 from email.header import Header
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
-from functools import lru_cache
 
 from .. import workdays
+from ..letters import Letter, letter_pdf
 from .base import SYNTHETIC_NOTE, Column, Context, Dataset, ascii_slug, nfc, person, phone
 from .units import DISTRICT_CODE, MAIL_DOMAIN, email_address
 
@@ -93,166 +92,6 @@ PLACEHOLDER = nfc(
     "TỆP MÔ PHỎNG của khóa học Kỹ năng số Vĩnh Tường: đây không phải chương trình, không chạy được, không chứa mã "
     "độc. Một tệp thật cùng tên, cùng loại gửi kèm thư lừa đảo thường là mã độc: đừng mở.\n"
     "Placeholder for a phishing-awareness exercise: not a program, not executable, no malicious content.\n")
-
-
-# --- small PDFs, with fpdf2 ----------------------------------------------------------------
-# fpdf2 lays out the letters with the DejaVu Serif fonts that matplotlib ships. A fixed creation
-# date and producer, and no compression, keep the bytes identical on every run; fpdf2 is pinned to
-# one minor series in pyproject.toml so that the committed checksums hold.
-
-PAGE_W, PAGE_H = 595.28, 841.89  # A4 in points
-_FONT_FILES = {"": "DejaVuSerif.ttf", "B": "DejaVuSerif-Bold.ttf"}
-_STYLE = {"R": "", "B": "B"}
-_FIXED_DATE = datetime(2022, 1, 1, tzinfo=timezone(timedelta(hours=7)))
-
-
-def _new_pdf():
-    import matplotlib
-    from fpdf import FPDF
-
-    pdf = FPDF(unit="pt", format=(PAGE_W, PAGE_H))
-    pdf.set_creation_date(_FIXED_DATE)
-    pdf.set_producer("kynangso")
-    pdf.compress = False
-    pdf.set_auto_page_break(False)
-    folder = os.path.join(matplotlib.get_data_path(), "fonts", "ttf")
-    for style, fname in _FONT_FILES.items():
-        pdf.add_font("DejaVuSerif", style=style, fname=os.path.join(folder, fname))
-    return pdf
-
-
-@lru_cache(maxsize=1)
-def _measurer():
-    pdf = _new_pdf()
-    pdf.add_page()
-    return pdf
-
-
-@dataclass(frozen=True)
-class _Font:
-    key: str  # "R" regular, "B" bold
-
-    def width(self, text: str, size: float) -> float:
-        pdf = _measurer()
-        pdf.set_font("DejaVuSerif", style=_STYLE[self.key], size=size)
-        return pdf.get_string_width(text)
-
-
-def _font(key: str) -> _Font:
-    return _Font(key)
-
-
-def _pdf_bytes(items: list[tuple], title: str) -> bytes:
-    """A one-page PDF. items: ("text", font key, size, x, y, text, grey) or ("line", x1, y1, x2, y2),
-    in points from the bottom left corner, y at the text's baseline."""
-    pdf = _new_pdf()
-    pdf.set_title(title)
-    pdf.add_page()
-    for it in items:
-        if it[0] == "text":
-            _, key, size, x, y, text, grey = it
-            pdf.set_font("DejaVuSerif", style=_STYLE[key], size=size)
-            pdf.set_text_color(round(grey * 255))
-            pdf.text(x, PAGE_H - y, text)
-        else:
-            _, x1, y1, x2, y2 = it
-            pdf.set_line_width(0.6)
-            pdf.line(x1, PAGE_H - y1, x2, PAGE_H - y2)
-    return bytes(pdf.output())
-
-
-@dataclass
-class _Letter:
-    """An administrative document in the layout of Decree 30/2020 (simplified), on one A4 page."""
-    issuer: list[tuple[str, str]]        # left header lines: (text, font key)
-    number: str                          # "Số: 45/UBND-VP"
-    place_date: str                      # "Vĩnh Tường, ngày 05 tháng 3 năm 2022"
-    title: str                           # "GIẤY MỜI", or "" for a công văn
-    subject: str                         # trích yếu
-    recipients: str                      # "Kính gửi: ..." or ""
-    paragraphs: list[str]                # "^" first: a bold, centred heading line
-    authority: list[str]                 # ["TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG"]
-    signer: str
-    to_list: list[str]                   # nơi nhận
-
-
-def _wrap(text: str, key: str, size: float, width: float) -> list[str]:
-    f, lines, line = _font(key), [], ""
-    for word in text.split(" "):
-        trial = f"{line} {word}" if line else word
-        if line and f.width(trial, size) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = trial
-    return lines + [line]
-
-
-def _letter_pdf(doc: _Letter) -> bytes:
-    items: list[tuple] = []
-    left, right = 70.0, PAGE_W - 55.0
-    lcx, rcx = 165.0, 420.0  # centres of the header columns
-
-    def centred(text, key, size, cx, y, grey=0.0):
-        items.append(("text", key, size, cx - _font(key).width(text, size) / 2, y, text, grey))
-
-    y = PAGE_H - 60
-    for text, key in doc.issuer:  # shrink a long agency name to its column
-        centred(text, key, min(12.0, round(12 * 215 / _font(key).width(text, 12), 1)), lcx, y)
-        y -= 15
-    items.append(("line", lcx - 35, y + 11, lcx + 35, y + 11))
-    centred(doc.number, "R", 12, lcx, y - 6)
-    if not doc.title:  # a công văn carries its subject under the number
-        yy = y - 22
-        for line in _wrap(doc.subject, "R", 11, 230):
-            centred(line, "R", 11, lcx, yy)
-            yy -= 13
-    y2 = PAGE_H - 60
-    centred("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "B", 11, rcx, y2)
-    motto = "Độc lập - Tự do - Hạnh phúc"
-    centred(motto, "B", 12, rcx, y2 - 15)
-    half = _font("B").width(motto, 12) / 2
-    items.append(("line", rcx - half, y2 - 19, rcx + half, y2 - 19))
-    centred(doc.place_date, "R", 12, rcx, y2 - 40)
-
-    y = PAGE_H - 175
-    if doc.title:
-        centred(doc.title, "B", 14, PAGE_W / 2, y)
-        y -= 18
-        for line in _wrap(doc.subject, "B", 13, 420):
-            centred(line, "B", 13, PAGE_W / 2, y)
-            y -= 16
-        y -= 12
-    if doc.recipients:
-        for line in _wrap(doc.recipients, "R", 13, 400):
-            centred(line, "R", 13, PAGE_W / 2, y)
-            y -= 17
-        y -= 8
-    for para in doc.paragraphs:
-        if para.startswith("^"):  # a heading line: bold, centred
-            centred(para[1:], "B", 13, PAGE_W / 2, y)
-            y -= 22
-            continue
-        for line in _wrap(para, "R", 13, right - left - 10):
-            items.append(("text", "R", 13, left, y, line, 0.0))
-            y -= 17
-        y -= 5
-    y -= 10
-    top = y
-    for line in doc.authority:
-        centred(line, "B", 12, rcx, y)
-        y -= 15
-    centred("(Đã ký)", "R", 12, rcx, y - 25)
-    centred(doc.signer, "B", 13, rcx, y - 70)
-    y = top
-    items.append(("text", "B", 11, left, y, "Nơi nhận:", 0.0))
-    for line in doc.to_list:
-        y -= 13
-        items.append(("text", "R", 10, left, y, line, 0.0))
-    assert min(y, top - 100) > 70, "the document does not fit on one page"
-    note = "Văn bản mẫu tổng hợp cho khóa học Kỹ năng số Vĩnh Tường: số, ký hiệu và tên người là giả định."
-    centred(note, "R", 8, PAGE_W / 2, 40, grey=0.4)
-    return _pdf_bytes(items, f"{doc.title or 'Công văn'} {doc.number}")
 
 
 # --- the mailbox ------------------------------------------------------------------------------
@@ -428,8 +267,8 @@ def _district_header() -> list[tuple[str, str]]:
     return [("ỦY BAN NHÂN DÂN", "B"), ("HUYỆN VĨNH TƯỜNG", "B")]
 
 
-def _pdf_attachment(name: str, doc: _Letter) -> tuple[str, str, str, bytes]:
-    return (name, "application", "pdf", _letter_pdf(doc))
+def _pdf_attachment(name: str, doc: Letter) -> tuple[str, str, str, bytes]:
+    return (name, "application", "pdf", letter_pdf(doc))
 
 
 def _genuine(w: _World) -> list[_Mail]:
@@ -449,7 +288,7 @@ def _genuine(w: _World) -> list[_Mail]:
                     "huyện về việc sử dụng hộp thư điện tử công vụ (tệp đính kèm).",
                     f"Đề nghị {unit} triển khai thực hiện; có vướng mắc xin phản hồi qua hộp thư này.",
                     "Trân trọng.", w.sig(w.van_thu)],
-        attachments=[_pdf_attachment(f"Công văn {n}-UBND-VP.pdf", _Letter(
+        attachments=[_pdf_attachment(f"Công văn {n}-UBND-VP.pdf", Letter(
             _district_header(), f"Số: {n}/UBND-VP", "Vĩnh Tường, " + _doc_date(when.date()), "",
             "V/v sử dụng hộp thư điện tử công vụ", "Kính gửi: Ủy ban nhân dân các xã, thị trấn.",
             ["Thực hiện Chỉ thị số 34/2008/CT-TTg của Thủ tướng Chính phủ về tăng cường sử dụng hệ thống thư điện "
@@ -477,7 +316,7 @@ def _genuine(w: _World) -> list[_Mail]:
                     "Nội dung chi tiết trong Giấy mời đính kèm. Đề nghị các đồng chí kiểm tra thiết bị tại điểm cầu "
                     "trước giờ họp 30 phút.",
                     "Trân trọng.", w.sig(w.van_thu)],
-        attachments=[_pdf_attachment(f"Giấy mời {n:02d}-GM-UBND.pdf", _Letter(
+        attachments=[_pdf_attachment(f"Giấy mời {n:02d}-GM-UBND.pdf", Letter(
             _district_header(), f"Số: {n:02d}/GM-UBND", "Vĩnh Tường, " + _doc_date(when.date()), "GIẤY MỜI",
             "Họp trực tuyến giao ban công tác chuyển đổi số", "",
             ["Ủy ban nhân dân huyện Vĩnh Tường trân trọng kính mời:",
@@ -505,7 +344,7 @@ def _genuine(w: _World) -> list[_Mail]:
                     "Đề nghị đơn vị lập danh sách học viên theo Kế hoạch và gửi về hộp thư này trước 16 giờ 00 ngày "
                     f"{_vn(deadline)}.",
                     "Trân trọng.", w.sig(w.vh_tp)],
-        attachments=[_pdf_attachment(f"Kế hoạch {n}-KH-UBND tập huấn kỹ năng số.pdf", _Letter(
+        attachments=[_pdf_attachment(f"Kế hoạch {n}-KH-UBND tập huấn kỹ năng số.pdf", Letter(
             _district_header(), f"Số: {n}/KH-UBND", "Vĩnh Tường, " + _doc_date(when.date()), "KẾ HOẠCH",
             "Tập huấn kỹ năng số cho cán bộ, công chức cấp xã năm 2022", "",
             ["1. Mục đích: nâng cao kỹ năng dùng thư điện tử công vụ, Cổng Dịch vụ công, chữ ký số và bảo đảm an "
@@ -533,7 +372,7 @@ def _genuine(w: _World) -> list[_Mail]:
                     "(tệp đính kèm) để các cơ quan, đơn vị phổ biến đến cán bộ, công chức.",
                     f"Đề nghị các đơn vị tổ chức phổ biến trong tháng {when.month}/2022.",
                     "Trân trọng.", w.sig(w.sttt_cv)],
-        attachments=[_pdf_attachment("Hướng dẫn nhận diện thư giả mạo.pdf", _Letter(
+        attachments=[_pdf_attachment("Hướng dẫn nhận diện thư giả mạo.pdf", Letter(
             [("UBND TỈNH VĨNH PHÚC", "R"), ("SỞ THÔNG TIN VÀ TRUYỀN THÔNG", "B")], f"Số: {n}/HD-STTTT",
             "Vĩnh Phúc, " + _doc_date(when.date()), "HƯỚNG DẪN",
             "Nhận diện thư điện tử giả mạo gửi tới hộp thư công vụ", "",
@@ -562,7 +401,7 @@ def _genuine(w: _World) -> list[_Mail]:
                     f"Chủ tịch UBND huyện tại cuộc họp giao ban tháng {met.month}/2022 (tệp đính kèm).",
                     "Đề nghị đơn vị nghiên cứu, thực hiện các nội dung liên quan.",
                     "Trân trọng.", w.sig(w.van_thu)],
-        attachments=[_pdf_attachment(f"Thông báo {n}-TB-UBND.pdf", _Letter(
+        attachments=[_pdf_attachment(f"Thông báo {n}-TB-UBND.pdf", Letter(
             _district_header(), f"Số: {n}/TB-UBND", "Vĩnh Tường, " + _doc_date(when.date()), "THÔNG BÁO",
             f"Kết luận của Chủ tịch Ủy ban nhân dân huyện tại cuộc họp giao ban tháng {met.month} năm 2022", "",
             [f"Ngày {_vn(met)}, đồng chí {w.chu_tich['ho_ten']}, Chủ tịch Ủy ban nhân dân huyện chủ trì cuộc họp "
@@ -846,7 +685,7 @@ def _genuine(w: _World) -> list[_Mail]:
                     "huyện về việc cử cán bộ, công chức tham gia lớp tập huấn kỹ năng số (tệp đính kèm). Đồng chí "
                     f"{o['ho_ten']} có tên trong danh sách học viên.",
                     "Trân trọng.", w.sig(w.van_thu)],
-        attachments=[_pdf_attachment(f"Quyết định {n}-QĐ-UBND.pdf", _Letter(
+        attachments=[_pdf_attachment(f"Quyết định {n}-QĐ-UBND.pdf", Letter(
             _district_header(), f"Số: {n}/QĐ-UBND", "Vĩnh Tường, " + _doc_date(when.date()), "QUYẾT ĐỊNH",
             "Về việc cử cán bộ, công chức tham gia lớp tập huấn kỹ năng số", "",
             ["^CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN VĨNH TƯỜNG",
