@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,7 +94,19 @@ def _forget(root: Path, gb, module_id: str, student: str) -> None:
         shutil.rmtree(root / step / student / module_id, ignore_errors=True)
 
 
-def grade_module(root: Path, module) -> list[Row]:
+@dataclass
+class Plan:
+    """One module's batch: who is graded by nbgrader, who failed before it ran, and its log."""
+    module: object
+    expected: list[str]
+    ok: list[str]
+    broken: dict[str, str]
+    log: str = ""
+
+
+def prepare(root: Path, module) -> Plan:
+    """Find the module's submissions, set aside the ones nbgrader cannot read, and forget their
+    earlier results (no stale grade survives a broken resubmission)."""
     expected = [p.name for p in nbm.graded_notebooks(module.source)]
     if not (root / "release" / module.id).is_dir():
         raise SystemExit(f"Mô-đun {module.id} chưa phát hành cho lớp {root.name}: chạy `kynangso build --cohort {root.name}`.")
@@ -103,29 +116,37 @@ def grade_module(root: Path, module) -> list[Row]:
     with nbg.gradebook(root) as gb:
         for s in broken:
             _forget(root, gb, module.id, s)
-    ok = [s for s in students if s not in broken]
-    log = ""
-    if ok:
-        args = ["autograde", module.id, "--force", "--create"]
-        if broken:
-            args.append("--CourseDirectory.student_id_exclude=" + ",".join(sorted(broken)))
-        proc = nbg.run(root, *args, log_name=f"autograde-{module.id}")
-        log = (proc.stdout or "") + (proc.stderr or "")
-        nbg.run(root, "generate_feedback", module.id, "--force", log_name=f"feedback-{module.id}")
-    rows = [Row(s, module.id, "failed", why) for s, why in broken.items()]
+    return Plan(module, expected, [s for s in students if s not in broken], broken)
+
+
+def autograde(root: Path, plan: Plan) -> Plan:
+    """nbgrader autograde and generate_feedback for the module, in their own processes."""
+    if plan.ok:
+        args = ["autograde", plan.module.id, "--force", "--create"]
+        if plan.broken:
+            args.append("--CourseDirectory.student_id_exclude=" + ",".join(sorted(plan.broken)))
+        proc = nbg.run(root, *args, log_name=f"autograde-{plan.module.id}")
+        plan.log = (proc.stdout or "") + (proc.stderr or "")
+        nbg.run(root, "generate_feedback", plan.module.id, "--force", log_name=f"feedback-{plan.module.id}")
+    return plan
+
+
+def collect(root: Path, plan: Plan) -> list[Row]:
+    module_id, expected = plan.module.id, plan.expected
+    rows = [Row(s, module_id, "failed", why) for s, why in plan.broken.items()]
     with nbg.gradebook(root) as gb:
-        max_score = gb.find_assignment(module.id).max_score
-        for s in ok:
-            folder = root / "autograded" / s / module.id
+        max_score = gb.find_assignment(module_id).max_score
+        for s in plan.ok:
+            folder = root / "autograded" / s / module_id
             if all((folder / n).is_file() for n in expected):
-                sub = gb.find_submission(module.id, s)
-                rows.append(Row(s, module.id, "graded", describe_graded(folder, expected, sub), sub.score, max_score))
+                sub = gb.find_submission(module_id, s)
+                rows.append(Row(s, module_id, "graded", describe_graded(folder, expected, sub), sub.score, max_score))
             else:
-                _forget(root, gb, module.id, s)
-                hint = next((l.strip() for l in log.splitlines() if s in l and "ERROR" in l.upper()), "")
-                rows.append(Row(s, module.id, "failed",
+                _forget(root, gb, module_id, s)
+                hint = next((l.strip() for l in plan.log.splitlines() if s in l and "ERROR" in l.upper()), "")
+                rows.append(Row(s, module_id, "failed",
                                 "Máy chấm không chạy được bài này (quá thời gian, kernel dừng hoặc lỗi của nbgrader); "
-                                f"xem logs/autograde-{module.id}.log. {hint}".strip()))
+                                f"xem logs/autograde-{module_id}.log. {hint}".strip()))
         for r in rows:
             r.max_score = max_score
     return sorted(rows, key=lambda r: r.student)
@@ -144,10 +165,13 @@ def write_report(root: Path, rows: list[Row]) -> Path:
     return path
 
 
-def grade(root: Path, modules) -> tuple[Path, Path, list[Row]]:
-    rows: list[Row] = []
-    for module in modules:
-        rows += grade_module(root, module)
+def grade(root: Path, modules, workers: int | None = None) -> tuple[Path, Path, list[Row]]:
+    """Grade every module; the modules' nbgrader processes run side by side (one per core by
+    default), each on its own assignment in the cohort's gradebook."""
+    plans = [prepare(root, m) for m in modules]
+    with ThreadPoolExecutor(max_workers=workers or execute.default_workers()) as pool:
+        plans = list(pool.map(lambda p: autograde(root, p), plans))
+    rows: list[Row] = [r for p in plans for r in collect(root, p)]
     proc = nbg.run(root, "export", f"--to={root / GRADES_FILE}", log_name="export")
     if proc.returncode != 0:
         raise SystemExit(f"nbgrader export failed:\n{nbg.tail(proc)}")
@@ -157,11 +181,12 @@ def grade(root: Path, modules) -> tuple[Path, Path, list[Row]]:
 def add_arguments(p) -> None:
     p.add_argument("name", help="cohort name")
     p.add_argument("--module", action="append", help="only this module (repeatable)")
+    p.add_argument("--workers", type=int, default=None, help="modules graded at once (default: one per core)")
 
 
 def run(args) -> int:
     root = nbg.course_root(args.name, create=False)
-    grades, report, rows = grade(root, check.selected_modules(args.module))
+    grades, report, rows = grade(root, check.selected_modules(args.module), workers=args.workers)
     failed = [r for r in rows if r.status == "failed"]
     print(f"Đã chấm {len(rows) - len(failed)} bài, {len(failed)} bài không chấm được.")
     for r in failed:
