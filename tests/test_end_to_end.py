@@ -73,7 +73,7 @@ def test_pipeline_grades_every_scenario(cohorts, tmp_path, capsys):
 
     # First a good submission from corrupted-json, graded: it must not survive the broken resubmission.
     submit("corrupted-json", best)
-    assert cli.main(["grade", "e2e"]) == 0
+    assert cli.main(["grade", "e2e", "--module", MODULE]) == 0
     first = {r["student_id"]: float(r["score"]) for r in read_csv(root / "grades.csv")}
     assert first["corrupted-json"] == auto_total
 
@@ -85,7 +85,7 @@ def test_pipeline_grades_every_scenario(cohorts, tmp_path, capsys):
     submit("syntax-error", {**best, nbm.grade_id(source.cells[first_q.answers[0]]): "so_don_vi = (28\n"})
     submit("corrupted-json", raw=CORRUPT)
     capsys.readouterr()
-    assert cli.main(["grade", "e2e"]) == 0
+    assert cli.main(["grade", "e2e", "--module", MODULE]) == 0
     out = capsys.readouterr().out
     assert "corrupted-json" in out and "hỏng" in out
 
