@@ -15,6 +15,11 @@ c.ClearSolutions.text_stub = "VIẾT CÂU TRẢ LỜI CỦA BẠN VÀO ĐÂY"
 # recorded mistakes are near-solutions, so they never reach a learner's copy.
 c.ClearOutput.remove_metadata_fields = {"collapsed", "scrolled", "kynangso"}
 
+# Running a notebook in its source folder (nbval, nbgrader validate) may leave the files it writes
+# there, e.g. the workbook of module 04 that holds answers; they must never be released.
+# Data reach notebooks through the package, so a module folder never needs to ship such files.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.xlsx", "*.xls", "*.csv", "*.eml", "*.pdf"]
+
 # A learner who deletes a test cell must not skip it: put it back from the gradebook.
 c.OverwriteCells.add_missing_cells = True
 
