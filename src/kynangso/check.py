@@ -204,8 +204,8 @@ def _secrets(nb) -> set[str]:
                 continue
             if not (hidden or solution or (nbm.is_manual(cell) and cell.cell_type == "markdown")):
                 continue
-            if t.startswith(("#", "import ", "from ")):
-                continue
+            if t.startswith(("#", "import ", "from ", "def ", "class ")):
+                continue  # imports and signatures give nothing away (prompts state them)
             m = ASSIGNMENT.match(t)
             secret.update(f for f in (t, m.group("rhs").strip() if m else "") if len(f) >= MIN_SECRET)
     return {f for f in secret if f not in open_text}
