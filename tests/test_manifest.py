@@ -25,3 +25,13 @@ def test_competences_are_digcomp_22():
     m = manifest.load()
     assert len(m.competences) == 21
     assert sorted(m.competences)[0] == "1.1" and sorted(m.competences)[-1] == "5.4"
+
+
+def test_readme_lists_every_ready_module_with_its_points():
+    from conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for mod in manifest.load().ready_modules():
+        row = next((line for line in readme.splitlines() if line.startswith(f"| `{mod.id}` |")), None)
+        assert row, f"README.md does not list {mod.id}"
+        assert row.rstrip(" |").endswith(f"{mod.points:g}"), f"README.md states other points for {mod.id}"

@@ -44,11 +44,28 @@ def _font_path() -> str:
     from fontTools.ttLib import TTFont
     from fontTools.ttLib.scaleUpem import scale_upem
 
-    font = TTFont(os.path.join(matplotlib.get_data_path(), "fonts", "ttf", "DejaVuSans.ttf"))
-    scale_upem(font, 1000)
-    out = Path(tempfile.mkdtemp(prefix="kynangso-font-")) / "DejaVuSans-1000.ttf"
-    font.save(str(out))
+    out = Path(tempfile.gettempdir()) / f"kynangso-DejaVuSans-1000-mpl{matplotlib.__version__}.ttf"
+    if not out.is_file():  # made once per machine; written aside, then renamed (processes may race)
+        font = TTFont(os.path.join(matplotlib.get_data_path(), "fonts", "ttf", "DejaVuSans.ttf"))
+        scale_upem(font, 1000)
+        part = out.with_suffix(f".{os.getpid()}.part")
+        font.save(str(part))
+        os.replace(part, out)
     return str(out)
+
+
+def _outside_event_loop(fn):
+    """Run fn where asyncio.run works: pyHanko calls asyncio.run(), which fails inside a Jupyter
+    kernel's running event loop, so there fn runs on a worker thread."""
+    import asyncio
+    import concurrent.futures
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fn()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn).result()
 
 
 def stamp_image(width: int = 570, height: int = 162, scale: int = 1):
@@ -130,10 +147,12 @@ def sign_pdf(pdf: bytes, pki: TrainingPKI, cert, agency: str, box: tuple[float, 
     meta = signers.PdfSignatureMetadata(field_name=FIELD, reason=reason, location="Vĩnh Tường, Vĩnh Phúc")
     pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=style,
                                    new_field_spec=fields.SigFieldSpec(sig_field_name=FIELD, on_page=page, box=box))
-    with _quiet():
-        out = pdf_signer.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)),
-                                  appearance_text_params={"co_quan": agency, "thoi_gian": when.isoformat()})
-    return out.getvalue()
+    def sign():
+        with _quiet():
+            return pdf_signer.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)),
+                                       appearance_text_params={"co_quan": agency, "thoi_gian": when.isoformat()})
+
+    return _outside_event_loop(sign).getvalue()
 
 
 @dataclass
@@ -162,8 +181,11 @@ def _common_name(name) -> str:
 
 def check_pdf(pdf: bytes, pki: TrainingPKI | None = None, trust_roots=None, crls=None) -> list[Report]:
     """Validate every signature of a PDF against the training root (or `trust_roots`) and CRL."""
-    with _quiet():
-        return _check_pdf(pdf, pki, trust_roots, crls)
+    def check():
+        with _quiet():
+            return _check_pdf(pdf, pki, trust_roots, crls)
+
+    return _outside_event_loop(check)
 
 
 def _check_pdf(pdf, pki, trust_roots, crls) -> list[Report]:
@@ -214,6 +236,15 @@ def _check_pdf(pdf, pki, trust_roots, crls) -> list[Report]:
     return reports
 
 
+def agency_name(official: dict) -> str:
+    """The agency's full name for the stamp: "UBND xã An Tường" as it is; district agencies get the
+    district's name ("UBND huyện" -> "UBND huyện Vĩnh Tường", "Phòng Tư pháp" -> "Phòng Tư pháp huyện Vĩnh Tường")."""
+    agency = (official.get("co_quan") or "UBND huyện").strip()
+    if official.get("ma_don_vi", "VT00") != "VT00" or agency.endswith("Vĩnh Tường"):
+        return agency
+    return "UBND huyện Vĩnh Tường" if agency == "UBND huyện" else f"{agency} huyện Vĩnh Tường"
+
+
 # --- the `kynangso sign` verb, for instructors' demos ---------------------------------------------
 
 def add_arguments(p) -> None:
@@ -238,8 +269,7 @@ def run(args) -> int:
     pki = TrainingPKI.open_or_create(args.pki)
     cert = pki.issue(official)
     box = tuple(float(x) for x in args.box.split(","))
-    signed = sign_pdf(args.input.read_bytes(), pki, cert, agency=official["co_quan"] or "UBND huyện Vĩnh Tường",
-                      box=box, page=args.page)
+    signed = sign_pdf(args.input.read_bytes(), pki, cert, agency=agency_name(official), box=box, page=args.page)
     args.out.write_bytes(signed)
     [report] = check_pdf(signed, pki)[-1:]
     print(f"Đã ký: {args.out} (người ký: {report.signer}; {report.explanation})")
