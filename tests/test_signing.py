@@ -130,3 +130,26 @@ def test_sign_command_for_instructors(tmp_path, capsys):
     assert "Hợp lệ" in out and str(tmp_path / "pki" / "goc.pem") in out
     [r] = signing.check_pdf((tmp_path / "out.pdf").read_bytes(), TrainingPKI.load(tmp_path / "pki"))
     assert r.verdict == "hop_le"
+
+
+def test_works_inside_a_running_event_loop_as_in_a_jupyter_kernel(pki):
+    """pyHanko calls asyncio.run(); a kernel already runs a loop, which made signing fail there."""
+    import asyncio
+
+    pdf, box = letter()
+    cert = pki.issue(dict(CHAIR, ma_can_bo="cb0009"))
+
+    async def in_kernel():
+        signed = signing.sign_pdf(pdf, pki, cert, "UBND huyện Vĩnh Tường", box)
+        return signing.check_pdf(signed, pki)
+
+    assert [r.verdict for r in asyncio.run(in_kernel())] == ["hop_le"]
+
+
+@pytest.mark.parametrize("official,name", [
+    ({"co_quan": "UBND huyện", "ma_don_vi": "VT00"}, "UBND huyện Vĩnh Tường"),
+    ({"co_quan": "Phòng Tư pháp", "ma_don_vi": "VT00"}, "Phòng Tư pháp huyện Vĩnh Tường"),
+    ({"co_quan": "UBND xã An Tường", "ma_don_vi": "VT04"}, "UBND xã An Tường"),
+])
+def test_stamp_carries_the_agency_full_name(official, name):
+    assert signing.agency_name(official) == name
