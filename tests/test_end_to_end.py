@@ -16,7 +16,7 @@ import pytest
 from kynangso import cli, execute, manifest, nbg, simulate
 from kynangso import notebook as nbm
 
-SCENARIOS = ["passes-all", "fails-hidden", "blank", "syntax-error", "corrupted-json"]
+SCENARIOS = ["passes-all", "fails-hidden", "blank", "syntax-error", "corrupted-json", "kernel-dies"]
 MODULE = "00-lam-quen"
 CORRUPT = b'{"cells": [{"cell_type": "code", "source": "tong_dan_so = '
 
@@ -71,11 +71,12 @@ def test_pipeline_grades_every_scenario(cohorts, tmp_path, capsys):
         nbs = {} if raw else {name: simulate.fill(release, source, answers or {})}
         simulate.write_submission(root, student, MODULE, nbs, when, raw={name: raw} if raw else None)
 
-    # First a good submission from corrupted-json, graded: it must not survive the broken resubmission.
+    # First good submissions, graded: they must not survive the broken resubmissions.
     submit("corrupted-json", best)
+    submit("kernel-dies", best)
     assert cli.main(["grade", "e2e", "--module", MODULE]) == 0
     first = {r["student_id"]: float(r["score"]) for r in read_csv(root / "grades.csv")}
-    assert first["corrupted-json"] == auto_total
+    assert first["corrupted-json"] == first["kernel-dies"] == auto_total
 
     q_hidden, a_hidden, wrong = find_public_passing_mistake(source)
     first_q = next(q for q in qs.values() if q.answers)
@@ -84,6 +85,8 @@ def test_pipeline_grades_every_scenario(cohorts, tmp_path, capsys):
     submit("blank", {})
     submit("syntax-error", {**best, nbm.grade_id(source.cells[first_q.answers[0]]): "so_don_vi = (28\n"})
     submit("corrupted-json", raw=CORRUPT)
+    last_q = [q for q in qs.values() if q.answers][-1]
+    submit("kernel-dies", {**best, nbm.grade_id(source.cells[last_q.answers[0]]): "import os\nos._exit(1)\n"})
     capsys.readouterr()
     assert cli.main(["grade", "e2e", "--module", MODULE]) == 0
     out = capsys.readouterr().out
@@ -97,6 +100,7 @@ def test_pipeline_grades_every_scenario(cohorts, tmp_path, capsys):
         "blank": 0.0,
         "syntax-error": auto_total - first_q.points,
         "corrupted-json": 0.0,
+        "kernel-dies": 0.0,
     }
     report = {r["student"]: r for r in read_csv(root / "grading-report.csv")}
     assert set(report) == set(SCENARIOS)
@@ -106,12 +110,13 @@ def test_pipeline_grades_every_scenario(cohorts, tmp_path, capsys):
         assert report[s]["ho_ten"].startswith("Học Viên Mẫu")
     assert report["corrupted-json"]["status"] == "failed"
     assert name in report["corrupted-json"]["reason"] and "hỏng" in report["corrupted-json"]["reason"]
-    assert all(report[s]["status"] == "graded" for s in SCENARIOS if s != "corrupted-json")
+    assert report["kernel-dies"]["status"] == "failed" and "kernel dừng" in report["kernel-dies"]["reason"]
+    assert all(report[s]["status"] == "graded" for s in SCENARIOS if s not in ("corrupted-json", "kernel-dies"))
     assert "SyntaxError" in report["syntax-error"]["reason"]
     assert "chưa làm" in report["blank"]["reason"] and "chưa làm" not in report["passes-all"]["reason"]
     # the learner's broken file is kept as sent; graded officials get feedback
     assert (root / "submitted" / "corrupted-json" / MODULE / name).read_bytes() == CORRUPT
-    for s in SCENARIOS[:-1]:
+    for s in SCENARIOS[:-2]:
         assert (root / "feedback" / s / MODULE / name.replace(".ipynb", ".html")).is_file()
     assert not (root / "feedback" / "corrupted-json" / MODULE).exists()
     with nbg.gradebook(root) as gb:

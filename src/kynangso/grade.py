@@ -82,6 +82,27 @@ def describe_graded(folder: Path, expected: list[str], submission) -> str:
     return " ".join(parts)
 
 
+FAILURES = [  # what nbgrader's traceback says -> what the instructor and the official read
+    (("DeadKernelError", "Kernel died"),
+     "Không chấm được: kernel dừng đột ngột khi chạy bài (bài làm có lệnh dừng Python như os._exit, "
+     "hoặc dùng quá nhiều bộ nhớ)."),
+    (("CellTimeoutError", "TimeoutError", "timed out"),
+     "Không chấm được: có ô chạy quá thời gian cho phép (60 giây một ô), thường do vòng lặp không dừng."),
+    (("MemoryError",), "Không chấm được: bài làm dùng quá nhiều bộ nhớ."),
+]
+
+
+def failure_reason(log: str, student: str) -> str:
+    """Why nbgrader could not grade this student's submission, from the traceback in its log."""
+    lines = log.splitlines()
+    starts = [i for i, line in enumerate(lines) if "error processing assignment" in line and f"/{student}/" in line]
+    window = "\n".join(lines[max(0, starts[0] - 5): starts[0] + 80]) if starts else ""
+    for needles, reason in FAILURES:
+        if any(n in window for n in needles):
+            return reason
+    return "Không chấm được: máy chấm (nbgrader) báo lỗi khi chạy bài này."
+
+
 def _forget(root: Path, gb, module_id: str, student: str) -> None:
     """Remove what an earlier grading of this student's module left, so no stale grade survives."""
     from nbgrader.api import MissingEntry
@@ -143,10 +164,8 @@ def collect(root: Path, plan: Plan) -> list[Row]:
                 rows.append(Row(s, module_id, "graded", describe_graded(folder, expected, sub), sub.score, max_score))
             else:
                 _forget(root, gb, module_id, s)
-                hint = next((l.strip() for l in plan.log.splitlines() if s in l and "ERROR" in l.upper()), "")
                 rows.append(Row(s, module_id, "failed",
-                                "Máy chấm không chạy được bài này (quá thời gian, kernel dừng hoặc lỗi của nbgrader); "
-                                f"xem logs/autograde-{module_id}.log. {hint}".strip()))
+                                f"{failure_reason(plan.log, s)} Chi tiết: logs/autograde-{module_id}.log."))
         for r in rows:
             r.max_score = max_score
     return sorted(rows, key=lambda r: r.student)
