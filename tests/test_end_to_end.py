@@ -6,14 +6,13 @@ earlier good grade (no stale grade survives), keeps its file untouched, and ever
 is graded.
 """
 
-import copy
 import csv
 
 import nbformat
 
 import pytest
 
-from kynangso import cli, execute, manifest, nbg, simulate
+from kynangso import check, cli, execute, manifest, nbg, simulate
 from kynangso import notebook as nbm
 
 SCENARIOS = ["passes-all", "fails-hidden", "blank", "syntax-error", "corrupted-json", "kernel-dies"]
@@ -27,14 +26,7 @@ def find_public_passing_mistake(source):
     for q in nbm.questions(source).values():
         for a in q.answers:
             for code in nbm.mistakes(source.cells[a]):
-                v = copy.deepcopy(source)
-                v.cells = v.cells[: q.last_cell + 1]
-                for i, cell in enumerate(v.cells):
-                    if nbm.is_answer(cell):
-                        cell.source = nbm.fill_answer(cell.source, code) if i == a else nbm.solution_code(cell.source)
-                    if i in q.tests:
-                        cell.source = nbm.public_part(cell.source)
-                candidates.append((q, a, code, v))
+                candidates.append((q, a, code, check.variant(source, a, code, q.last_cell, public_only=True)))
     runs = execute.run_all([c[3] for c in candidates])
     for (q, a, code, _), run in zip(candidates, runs):
         if all(execute.passed(run.nb.cells[t]) for t in q.tests):

@@ -155,13 +155,16 @@ def static_problems(path: Path, nb) -> list[Problem]:
     return out
 
 
-def _variant(nb, answer: int, code: str, stop: int):
-    """The notebook up to cell `stop`, with the answer cell holding `code` in place of the solution."""
+def variant(nb, answer: int, code: str, stop: int, public_only: bool = False):
+    """The notebook up to cell `stop`, with the answer cell holding `code` in place of the solution
+    (every other answer solved); with public_only, test cells keep only what the release shows."""
     v = copy.deepcopy(nb)
     v.cells = v.cells[: stop + 1]
     for i, cell in enumerate(v.cells):
         if nbm.is_answer(cell):
             cell.source = nbm.fill_answer(cell.source, code) if i == answer else nbm.solution_code(cell.source)
+        elif public_only and nbm.is_test(cell):
+            cell.source = nbm.public_part(cell.source)
     return v
 
 
@@ -236,7 +239,7 @@ def run_problems(path: Path, nb, workers: int | None = None) -> list[Problem]:
     for q in qs:
         for a in q.answers:
             for k, code in enumerate(nbm.mistakes(nb.cells[a])):
-                jobs.append(("mistake", q, a, (k, code), _variant(nb, a, code, q.last_cell)))
+                jobs.append(("mistake", q, a, (k, code), variant(nb, a, code, q.last_cell)))
     runs = execute.run_all([j[4] for j in jobs], workers=workers)
     solution, rel = runs[0], runs[1]
     if solution.failure:

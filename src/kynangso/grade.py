@@ -154,9 +154,9 @@ def autograde(root: Path, plan: Plan) -> Plan:
 
 def collect(root: Path, plan: Plan) -> list[Row]:
     module_id, expected = plan.module.id, plan.expected
-    rows = [Row(s, module_id, "failed", why) for s, why in plan.broken.items()]
     with nbg.gradebook(root) as gb:
         max_score = gb.find_assignment(module_id).max_score
+        rows = [Row(s, module_id, "failed", why, 0.0, max_score) for s, why in plan.broken.items()]
         for s in plan.ok:
             folder = root / "autograded" / s / module_id
             if all((folder / n).is_file() for n in expected):
@@ -165,9 +165,8 @@ def collect(root: Path, plan: Plan) -> list[Row]:
             else:
                 _forget(root, gb, module_id, s)
                 rows.append(Row(s, module_id, "failed",
-                                f"{failure_reason(plan.log, s)} Chi tiết: logs/autograde-{module_id}.log."))
-        for r in rows:
-            r.max_score = max_score
+                                f"{failure_reason(plan.log, s)} Chi tiết: logs/autograde-{module_id}.log.",
+                                0.0, max_score))
     return sorted(rows, key=lambda r: r.student)
 
 

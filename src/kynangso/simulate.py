@@ -90,9 +90,8 @@ def simulate(root: Path, modules, seed: int = DEFAULT_SEED, overwrite: bool = Fa
         release = root / "release" / module.id
         if not release.is_dir():
             raise SystemExit(f"Mô-đun {module.id} chưa phát hành cho lớp {root.name}: chạy `kynangso build --cohort {root.name}`.")
-        pairs = [(nbm.read(module.source / p.name), nbm.read(release / p.name))
-                 for p in nbm.graded_notebooks(module.source)]
         names = [p.name for p in nbm.graded_notebooks(module.source)]
+        pairs = [(nbm.read(module.source / name), nbm.read(release / name)) for name in names]
         base = datetime.fromisoformat("2022-05-09T08:00:00+07:00")
         for n, student in enumerate(students):
             folder = root / "submitted" / student / module.id

@@ -31,18 +31,17 @@ def out_of_order(nb) -> bool:
     return counts != list(range(1, len(counts) + 1))
 
 
-def needs_tidy(path: Path) -> bool:
-    nb = nbformat.read(str(path), as_version=4)
+def _texts(path: Path) -> tuple[str, str, nbformat.NotebookNode]:
+    """(text on disk, text once tidied, the notebook as read)."""
+    text = path.read_text(encoding="utf-8")
+    nb = nbformat.reads(text, as_version=4)
     # nbformat.write ends the file with a newline that writes() does not return
-    return nbformat.writes(tidied(nb)).rstrip("\n") != path.read_text(encoding="utf-8").rstrip("\n")
+    return text.rstrip("\n"), nbformat.writes(tidied(nb)).rstrip("\n"), nb
 
 
-def tidy(path: Path) -> bool:
-    """Rewrite the notebook tidied; True when it changed."""
-    if not needs_tidy(path):
-        return False
-    nbformat.write(tidied(nbformat.read(str(path), as_version=4)), str(path))
-    return True
+def needs_tidy(path: Path) -> bool:
+    now, clean, _ = _texts(path)
+    return now != clean
 
 
 def default_notebooks() -> list[Path]:
@@ -57,12 +56,14 @@ def add_arguments(p) -> None:
 def run(args) -> int:
     bad = 0
     for path in args.paths or default_notebooks():
-        if out_of_order(nbformat.read(str(path), as_version=4)):
+        now, clean, nb = _texts(path)
+        if out_of_order(nb):
             print(f"{path}: chưa chạy theo thứ tự từ đầu (Restart Kernel and Run All Cells rồi lưu lại)")
             bad += 1
-        if args.check and needs_tidy(path):
+        if now != clean and args.check:
             print(f"{path}: còn metadata thừa (chạy `kynangso tidy`)")
             bad += 1
-        elif not args.check and tidy(path):
+        elif now != clean:
+            path.write_text(clean + "\n", encoding="utf-8")
             print(f"{path}: đã dọn")
     return 1 if bad else 0

@@ -12,7 +12,7 @@ from datetime import date
 import numpy as np
 
 from .. import workdays
-from .base import Column, Context, Dataset, scale_plan
+from .base import Column, Context, Dataset, scale_plan, split_total
 from .units import UNITS
 
 # (code, name, level, field, working days, fee VND, fee note, online level, weight, illustrative)
@@ -100,7 +100,6 @@ def _block(ctx: Context, year: int, replica: int, units: list[dict], procedures:
     unit_w = np.array([x["dan_so"] for x in units], dtype=float)
     snapshot_day = cal.day(date(year, 12, 31))
 
-    cols: dict[str, list] = {}
     parts = []
     for level in ("huyen", "xa"):
         procs = [p for p in procedures if p["cap"] == level]
@@ -209,8 +208,6 @@ def _block(ctx: Context, year: int, replica: int, units: list[dict], procedures:
 
 
 def _split(total: int, weights) -> np.ndarray:
-    from .base import split_total
-
     return np.array(split_total(int(total), [float(w) for w in weights]), dtype=np.int64)
 
 
