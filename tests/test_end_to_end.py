@@ -1,7 +1,7 @@
 """The whole pipeline on a small cohort whose officials are named by scenario.
 
 build (check, release, validate both ways) -> cohort -> submissions -> grade -> grades.csv and
-grading-report.csv. A corrupted submission is reported by name with its reason, replaces an
+grading-report.csv -> feedback. The grading engine's own scenarios are in test_grading_engine.py. A corrupted submission is reported by name with its reason, replaces an
 earlier good grade (no stale grade survives), keeps its file untouched, and every other official
 is graded.
 """
@@ -108,6 +108,7 @@ def test_pipeline_grades_every_scenario(cohorts, tmp_path, capsys):
     assert "chưa làm" in report["blank"]["reason"] and "chưa làm" not in report["passes-all"]["reason"]
     # the learner's broken file is kept as sent; graded officials get feedback
     assert (root / "submitted" / "corrupted-json" / MODULE / name).read_bytes() == CORRUPT
+    assert cli.main(["feedback", "e2e", "--module", MODULE]) == 0
     for s in SCENARIOS[:-2]:
         assert (root / "feedback" / s / MODULE / name.replace(".ipynb", ".html")).is_file()
     assert not (root / "feedback" / "corrupted-json" / MODULE).exists()

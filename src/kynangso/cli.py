@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import build, check, cohort, data, demo, grade, lab, maillab, new, signing, simulate, tidy
+from . import build, check, cohort, collect, data, demo, feedback, grade, lab, maillab, new, signing, simulate, tidy
 
 VERBS = {
     "data": (data, "generate the district data sets and their dictionaries"),
@@ -15,7 +15,9 @@ VERBS = {
     "build": (build, "check, release (nbgrader) and validate every module"),
     "cohort": (cohort, "create a cohort from a roster CSV of officials"),
     "simulate": (simulate, "write seeded submissions for a cohort"),
-    "grade": (grade, "autograde, feedback, grades.csv and grading-report.csv"),
+    "collect": (collect, "take notebooks from a folder or zip (e-mail, USB) into a cohort"),
+    "grade": (grade, "autograde on a worker pool: gradebook, grades.csv, grading-report.csv"),
+    "feedback": (feedback, "feedback HTML for graded submissions (after hand grading)"),
     "demo": (demo, "the whole pipeline on the demo cohort"),
     "lab": (lab, "open JupyterLab on a cohort's released modules"),
     "mail-server": (maillab, "run the lab's SMTP server on 127.0.0.1 (instructors' demo)"),

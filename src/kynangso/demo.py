@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import time
 
-from . import build, check, cohort, data, grade, nbg, paths, simulate
+from . import build, check, cohort, data, feedback, grade, nbg, paths, simulate
 
 
 def add_arguments(p) -> None:
@@ -20,16 +20,16 @@ def run(args) -> int:
     def step(text):
         print(f"[{time.perf_counter() - start:5.0f} s] {text}", flush=True)
 
-    step("1/5 dữ liệu: kiểm tra datasets/ khớp với bộ sinh")
+    step("1/6 dữ liệu: kiểm tra datasets/ khớp với bộ sinh")
     stale = data.stale_files()
     if stale:
         data.write_all()
         step(f"    đã sinh lại: {', '.join(stale)}")
     root = paths.cohort_dir(args.cohort)
     shutil.rmtree(root, ignore_errors=True)
-    step(f"2/5 lớp {args.cohort}: danh sách {data.path('lop_demo').name}")
+    step(f"2/6 lớp {args.cohort}: danh sách {data.path('lop_demo').name}")
     cohort.create(args.cohort, data.path("lop_demo"))
-    step("3/5 phát hành: kiểm tra tĩnh, sinh bản học viên, kiểm định hai chiều")
+    step("3/6 phát hành: kiểm tra tĩnh, sinh bản học viên, kiểm định hai chiều")
     modules = check.selected_modules(None)
     for module in modules:
         # the full check (every recorded mistake run) is the trainers' `kynangso check`, run by make test
@@ -37,10 +37,12 @@ def run(args) -> int:
         if problems:
             print("\n".join(problems))
             return 1
-    step("4/5 mô phỏng bài nộp")
+    step("4/6 mô phỏng bài nộp")
     simulate.simulate(root, modules, seed=args.seed)
-    step("5/5 chấm bài, phản hồi, xuất điểm")
+    step("5/6 chấm bài, xuất điểm")
     grades, report, rows = grade.grade(root, modules, workers=args.workers)
+    step("6/6 phản hồi cho học viên")
+    feedback.feedback(root, modules, workers=args.workers)
     failed = sum(r.status == "failed" for r in rows)
     step(f"xong: {len(rows)} bài nộp, {failed} không chấm được")
     print("Kết quả:")

@@ -8,14 +8,15 @@ A submission that cannot be graded never stops the batch and never keeps an olde
 from __future__ import annotations
 
 import csv
+import os
 import shutil
-from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
-from . import check, cohort, execute, nbg
+from . import check, cohort, engine, execute, nbg, paths
 from . import notebook as nbm
 
 REPORT_FILE = "grading-report.csv"
@@ -50,6 +51,13 @@ def inspect_submission(folder: Path, expected: list[str]) -> str | None:
     return None
 
 
+ERROR_HINTS = {  # errors the grader itself causes in a cell, said plainly
+    "KeyboardInterrupt": "ô chạy quá thời gian cho phép và đã bị dừng",
+    "CellTimeoutError": "ô chạy quá thời gian cho phép và đã bị dừng",
+    "MemoryError": "ô dùng quá bộ nhớ cho phép",
+}
+
+
 def describe_graded(folder: Path, expected: list[str], submission) -> str:
     """What the grader found in an autograded submission, in plain words for the instructor and learner."""
     blank, errors, manual = [], [], set()
@@ -64,7 +72,9 @@ def describe_graded(folder: Path, expected: list[str], submission) -> str:
             if err and err.startswith("NotImplementedError"):
                 blank.append(nbm.question_of(gid))
             elif err:
-                errors.append(f"{gid} ({err.split(':')[0]})")
+                ename = err.split(":")[0]
+                hint = ERROR_HINTS.get(ename)
+                errors.append(f"{gid} ({ename}: {hint})" if hint else f"{gid} ({ename})")
     grades = [g for nb in submission.notebooks for g in nb.grades]
     auto = [g for g in grades if g.name not in manual]
     # nbgrader scores an untouched written answer 0 at once instead of asking for manual grading
@@ -82,92 +92,102 @@ def describe_graded(folder: Path, expected: list[str], submission) -> str:
     return " ".join(parts)
 
 
-FAILURES = [  # what nbgrader's traceback says -> what the instructor and the official read
-    (("DeadKernelError", "Kernel died"),
-     "Không chấm được: kernel dừng đột ngột khi chạy bài (bài làm có lệnh dừng Python như os._exit, "
-     "hoặc dùng quá nhiều bộ nhớ)."),
-    (("CellTimeoutError", "TimeoutError", "timed out"),
-     "Không chấm được: có ô chạy quá thời gian cho phép (60 giây một ô), thường do vòng lặp không dừng."),
-    (("MemoryError",), "Không chấm được: bài làm dùng quá nhiều bộ nhớ."),
-]
+def failure_reason(kind: str, limits: engine.Limits, log: str = "") -> str:
+    """Why the engine could not grade a submission, in plain Vietnamese."""
+    text = {
+        "kernel_died": "Không chấm được: kernel dừng đột ngột khi chạy bài (bài làm có lệnh dừng Python như "
+                       f"os._exit, hoặc dùng quá {limits.memory_mb:,} MB bộ nhớ).",
+        "notebook_timeout": f"Không chấm được: cả bài chạy quá {limits.notebook_timeout} giây cho phép, thường do "
+                            "một vòng lặp không dừng (kể cả khi máy chấm đã yêu cầu dừng).",
+        "cell_timeout": f"Không chấm được: có ô chạy quá {limits.cell_timeout} giây cho phép và không dừng khi máy chấm "
+                        "yêu cầu dừng (vòng lặp không dừng, hoặc bài làm bắt KeyboardInterrupt).",
+        "memory": f"Không chấm được: bài làm dùng quá {limits.memory_mb:,} MB bộ nhớ.",
+        "worker_died": "Không chấm được: máy chấm bị dừng đột ngột khi chấm bài này (đã thử lại).",
+    }.get(kind, "Không chấm được: máy chấm (nbgrader) báo lỗi khi chạy bài này.")
+    return f"{text} Chi tiết: {log}." if log else text
 
 
-def failure_reason(log: str, student: str) -> str:
-    """Why nbgrader could not grade this student's submission, from the traceback in its log."""
-    lines = log.splitlines()
-    starts = [i for i, line in enumerate(lines) if "error processing assignment" in line and f"/{student}/" in line]
-    window = "\n".join(lines[max(0, starts[0] - 5): starts[0] + 80]) if starts else ""
-    for needles, reason in FAILURES:
-        if any(n in window for n in needles):
-            return reason
-    return "Không chấm được: máy chấm (nbgrader) báo lỗi khi chạy bài này."
+@contextmanager
+def open_gradebook(root: Path):
+    """The cohort's gradebook, with a busy timeout (workers may be writing), fully closed on exit
+    (no SQLite connection may outlive it into the forked workers)."""
+    from nbgrader.api import Gradebook
 
-
-def _forget(root: Path, gb, module_id: str, student: str) -> None:
-    """Remove what an earlier grading of this student's module left, so no stale grade survives."""
-    from nbgrader.api import MissingEntry
-
+    os.environ["PATH"] = paths.tool_env()["PATH"]  # creating a gradebook runs `alembic`
+    gb = Gradebook(engine.db_url(root), course_id=nbg.COURSE_ID)
     try:
-        gb.remove_submission(module_id, student)
-    except MissingEntry:
-        pass
+        yield gb
+    finally:
+        gb.close()
+        gb.engine.dispose()
+
+
+def record_zero(root: Path, gb, module_id: str, student: str) -> None:
+    """This submission could not be graded: it scores 0 in the gradebook and the export (no earlier
+    grade survives), and what an earlier grading left in autograded/ and feedback/ is removed.
+    The learner's submitted files are not touched."""
+    from nbgrader.utils import parse_utc
+
+    stamp = root / "submitted" / student / module_id / "timestamp.txt"
+    kwargs = {}
+    if stamp.is_file() and stamp.read_text(encoding="utf-8").strip():
+        try:
+            kwargs["timestamp"] = parse_utc(stamp.read_text(encoding="utf-8").strip())
+        except ValueError:
+            pass
+    gb.update_or_create_student(student)
+    sub = gb.update_or_create_submission(module_id, student, **kwargs)
+    for nb in sub.notebooks:
+        for g in nb.grades:
+            g.auto_score, g.manual_score, g.extra_credit, g.needs_manual_grade = 0, None, None, False
+        for c in nb.comments:
+            c.auto_comment = "Không chấm được bài này."
+    gb.db.commit()
     for step in ("autograded", "feedback"):
         shutil.rmtree(root / step / student / module_id, ignore_errors=True)
 
 
 @dataclass
 class Plan:
-    """One module's batch: who is graded by nbgrader, who failed before it ran, and its log."""
+    """One module's submissions: the ones to run, and the ones that cannot be read (with why)."""
     module: object
     expected: list[str]
     ok: list[str]
     broken: dict[str, str]
-    log: str = ""
 
 
-def prepare(root: Path, module) -> Plan:
-    """Find the module's submissions, set aside the ones nbgrader cannot read, and forget their
-    earlier results (no stale grade survives a broken resubmission)."""
+def prepare(root: Path, module, students: list[str] | None = None) -> Plan:
     expected = [p.name for p in nbm.graded_notebooks(module.source)]
     if not (root / "release" / module.id).is_dir():
         raise SystemExit(f"Mô-đun {module.id} chưa phát hành cho lớp {root.name}: chạy `kynangso build --cohort {root.name}`.")
     submitted = root / "submitted"
-    students = sorted(d.name for d in submitted.iterdir() if (d / module.id).is_dir()) if submitted.is_dir() else []
-    broken = {s: why for s in students if (why := inspect_submission(submitted / s / module.id, expected))}
-    with nbg.gradebook(root) as gb:
-        for s in broken:
-            _forget(root, gb, module.id, s)
-    return Plan(module, expected, [s for s in students if s not in broken], broken)
+    found = sorted(d.name for d in submitted.iterdir() if (d / module.id).is_dir()) if submitted.is_dir() else []
+    if students:
+        found = [s for s in found if s in set(students)]
+    broken = {s: why for s in found if (why := inspect_submission(submitted / s / module.id, expected))}
+    return Plan(module, expected, [s for s in found if s not in broken], broken)
 
 
-def autograde(root: Path, plan: Plan) -> Plan:
-    """nbgrader autograde and generate_feedback for the module, in their own processes."""
-    if plan.ok:
-        args = ["autograde", plan.module.id, "--force", "--create"]
-        if plan.broken:
-            args.append("--CourseDirectory.student_id_exclude=" + ",".join(sorted(plan.broken)))
-        proc = nbg.run(root, *args, log_name=f"autograde-{plan.module.id}")
-        plan.log = (proc.stdout or "") + (proc.stderr or "")
-        nbg.run(root, "generate_feedback", plan.module.id, "--force", log_name=f"feedback-{plan.module.id}")
-    return plan
+def merge_report(root: Path, rows: list[Row]) -> list[Row]:
+    """Rows of this run replace the earlier rows of the same (student, module); others are kept."""
+    path = root / REPORT_FILE
+    new = {(r.student, r.assignment) for r in rows}
+    kept = []
+    if path.is_file():
+        with path.open(encoding="utf-8", newline="") as f:
+            for old in csv.DictReader(f):
+                if (old["student"], old["assignment"]) not in new:
+                    kept.append(Row(old["student"], old["assignment"], old["status"], old["reason"],
+                                    float(old["score"] or 0), float(old["max_score"] or 0)))
+    return sorted(kept + rows, key=lambda r: (r.assignment, r.student))
 
 
-def collect(root: Path, plan: Plan) -> list[Row]:
-    module_id, expected = plan.module.id, plan.expected
-    with nbg.gradebook(root) as gb:
-        max_score = gb.find_assignment(module_id).max_score
-        rows = [Row(s, module_id, "failed", why, 0.0, max_score) for s, why in plan.broken.items()]
-        for s in plan.ok:
-            folder = root / "autograded" / s / module_id
-            if all((folder / n).is_file() for n in expected):
-                sub = gb.find_submission(module_id, s)
-                rows.append(Row(s, module_id, "graded", describe_graded(folder, expected, sub), sub.score, max_score))
-            else:
-                _forget(root, gb, module_id, s)
-                rows.append(Row(s, module_id, "failed",
-                                f"{failure_reason(plan.log, s)} Chi tiết: logs/autograde-{module_id}.log.",
-                                0.0, max_score))
-    return sorted(rows, key=lambda r: r.student)
+def export_grades(root: Path, gb) -> Path:
+    from nbgrader.plugins import CsvExportPlugin
+
+    path = root / GRADES_FILE
+    CsvExportPlugin(to=str(path)).export(gb)
+    return path
 
 
 def write_report(root: Path, rows: list[Row]) -> Path:
@@ -183,28 +203,63 @@ def write_report(root: Path, rows: list[Row]) -> Path:
     return path
 
 
-def grade(root: Path, modules, workers: int | None = None) -> tuple[Path, Path, list[Row]]:
-    """Grade every module; the modules' nbgrader processes run side by side (one per core by
-    default), each on its own assignment in the cohort's gradebook."""
-    plans = [prepare(root, m) for m in modules]
-    with ThreadPoolExecutor(max_workers=workers or execute.default_workers()) as pool:
-        plans = list(pool.map(lambda p: autograde(root, p), plans))
-    rows: list[Row] = [r for p in plans for r in collect(root, p)]
-    proc = nbg.run(root, "export", f"--to={root / GRADES_FILE}", log_name="export")
-    if proc.returncode != 0:
-        raise SystemExit(f"nbgrader export failed:\n{nbg.tail(proc)}")
-    return root / GRADES_FILE, write_report(root, rows), rows
+def grade(root: Path, modules, workers: int | None = None, students: list[str] | None = None,
+          limits: engine.Limits | None = None, progress: bool = True) -> tuple[Path, Path, list[Row]]:
+    """Grade the selected modules' submissions on a pool of workers; write grades.csv and
+    grading-report.csv. Submissions that cannot be graded score 0 and say why."""
+    limits = limits or engine.Limits()
+    plans = [prepare(root, m, students) for m in modules]
+    with open_gradebook(root) as gb:
+        for plan in plans:
+            for s in plan.broken:
+                record_zero(root, gb, plan.module.id, s)
+    jobs = [(p.module.id, s) for p in plans for s in p.ok]
+    bar = engine.Progress(len(jobs), enabled=progress)
+    try:
+        results = engine.run(root, jobs, workers or engine.default_workers(), limits, on_result=bar.update)
+    finally:
+        bar.close()
+    failed = {(r["module"], r["student"]): failure_reason(r["failure"], limits, r.get("log", ""))
+              for r in results if not r["ok"]}
+    rows: list[Row] = []
+    with open_gradebook(root) as gb:
+        for plan in plans:
+            module_id, expected = plan.module.id, plan.expected
+            max_score = gb.find_assignment(module_id).max_score
+            for s, why in plan.broken.items():
+                rows.append(Row(s, module_id, "failed", why, 0.0, max_score))
+            for s in plan.ok:
+                why = failed.get((module_id, s))
+                if why:
+                    record_zero(root, gb, module_id, s)
+                    rows.append(Row(s, module_id, "failed", why, 0.0, max_score))
+                else:
+                    sub = gb.find_submission(module_id, s)
+                    rows.append(Row(s, module_id, "graded",
+                                    describe_graded(root / "autograded" / s / module_id, expected, sub),
+                                    sub.score, max_score))
+        grades = export_grades(root, gb)
+    return grades, write_report(root, merge_report(root, rows)), rows
 
 
 def add_arguments(p) -> None:
     p.add_argument("name", help="cohort name")
     p.add_argument("--module", action="append", help="only this module (repeatable)")
-    p.add_argument("--workers", type=int, default=None, help="modules graded at once (default: one per core)")
+    p.add_argument("--student", action="append", help="only this official's submissions (repeatable)")
+    p.add_argument("--workers", type=int, default=None, help="grading workers (default: one per core)")
+    d = engine.Limits()
+    p.add_argument("--cell-timeout", type=int, default=d.cell_timeout, help="seconds per cell")
+    p.add_argument("--notebook-timeout", type=int, default=d.notebook_timeout, help="seconds per notebook")
+    p.add_argument("--memory-mb", type=int, default=d.memory_mb, help="memory limit of a learner's kernel")
+    p.add_argument("--output-chars", type=int, default=d.output_chars, help="output kept per cell (characters)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
 def run(args) -> int:
     root = nbg.course_root(args.name, create=False)
-    grades, report, rows = grade(root, check.selected_modules(args.module), workers=args.workers)
+    limits = engine.Limits(args.cell_timeout, args.notebook_timeout, args.memory_mb, args.output_chars)
+    grades, report, rows = grade(root, check.selected_modules(args.module), workers=args.workers,
+                                 students=args.student, limits=limits, progress=not args.no_progress)
     failed = [r for r in rows if r.status == "failed"]
     print(f"Đã chấm {len(rows) - len(failed)} bài, {len(failed)} bài không chấm được.")
     for r in failed:

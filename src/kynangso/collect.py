@@ -1,0 +1,203 @@
+"""`kynangso collect`: take notebooks sent by e-mail or on a USB stick (a folder or a .zip) into a
+cohort's submitted/ folder, matched to officials of the roster.
+
+An official is recognised by their code (ma_can_bo, e.g. cb0059) or e-mail address written in the
+file's name or in a folder of its path (e-mail clients save attachments per sender), or by the
+notebook's metadata (`kynangso.ma_can_bo`). The module is the one given with --module or, when
+absent, the one whose graded cells the notebook carries. A file that matches nobody, several
+officials, or no module, and two files for the same official and module, are reported and not
+written: the instructor decides, the tool never guesses. A learner's file is written byte for byte
+(a broken one too: grading then says why it cannot be graded).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path, PurePosixPath
+
+from . import check, cohort, nbg, simulate
+from . import notebook as nbm
+
+MAX_BYTES = 50 * 1024 * 1024  # a notebook larger than this is not a course notebook
+
+
+@dataclass
+class Item:
+    name: str  # where it came from (path inside the folder or the zip)
+    body: bytes
+    mtime: datetime
+    student: str | None = None
+    module: str | None = None
+    notebook: str | None = None
+    problem: str | None = None
+
+
+@dataclass
+class Result:
+    written: list[Item] = field(default_factory=list)
+    problems: list[Item] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+
+
+def _items(source: Path, ignored: list[str]) -> list[Item]:
+    """Every .ipynb in a folder or a zip, with its bytes and time; other files are listed as ignored."""
+    out = []
+    if source.is_file() and zipfile.is_zipfile(source):
+        with zipfile.ZipFile(source) as z:
+            for info in z.infolist():
+                name = info.filename
+                if info.is_dir() or "__MACOSX" in name or ".ipynb_checkpoints" in name:
+                    continue
+                if not name.lower().endswith(".ipynb"):
+                    ignored.append(name)
+                elif info.file_size > MAX_BYTES:
+                    out.append(Item(name, b"", datetime.now(timezone.utc),
+                                    problem=f"tệp quá lớn ({info.file_size:,} byte), không phải bài làm"))
+                else:
+                    local = datetime(*info.date_time).astimezone()
+                    out.append(Item(name, z.read(info), local))
+    elif source.is_dir():
+        for p in sorted(source.rglob("*")):
+            if not p.is_file() or ".ipynb_checkpoints" in p.parts:
+                continue
+            rel = p.relative_to(source).as_posix()
+            if p.suffix.lower() != ".ipynb":
+                ignored.append(rel)
+            elif p.stat().st_size > MAX_BYTES:
+                out.append(Item(rel, b"", datetime.now(timezone.utc),
+                                problem=f"tệp quá lớn ({p.stat().st_size:,} byte), không phải bài làm"))
+            else:
+                out.append(Item(rel, p.read_bytes(), datetime.fromtimestamp(p.stat().st_mtime).astimezone()))
+    else:
+        raise SystemExit(f"Không thấy thư mục hay tệp .zip: {source}")
+    return out
+
+
+def _grade_ids(body: bytes) -> tuple[dict | None, set[str]]:
+    try:
+        nb = json.loads(body.decode("utf-8-sig"))
+        cells = nb.get("cells", [])
+        ids = {c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in cells if isinstance(c, dict)}
+        return nb, {i for i in ids if i}
+    except (ValueError, UnicodeDecodeError, AttributeError):
+        return None, set()
+
+
+def _students(item: Item, nb: dict | None, people: list[dict]) -> set[str]:
+    found = set()
+    path = item.name.lower()
+    for p in people:
+        sid, email = p["ma_can_bo"], (p.get("email") or "").lower()
+        if re.search(rf"(?<![a-z0-9]){re.escape(sid.lower())}(?![a-z0-9])", path):
+            found.add(sid)
+        elif email and email in path:
+            found.add(sid)
+    meta = ((nb or {}).get("metadata") or {}).get("kynangso") or {}
+    if isinstance(meta, dict) and meta.get("ma_can_bo"):
+        known = {p["ma_can_bo"] for p in people}
+        found.add(meta["ma_can_bo"] if meta["ma_can_bo"] in known else f"?{meta['ma_can_bo']}")
+    return found
+
+
+def match(root: Path, source: Path, modules, module_id: str | None = None) -> Result:
+    people = cohort.roster(root)
+    res = Result()
+    expected = {m.id: {p.name: {nbm.grade_id(c) for c in nbm.read(p).cells if nbm.grade_id(c)}
+                       for p in nbm.graded_notebooks(m.source)} for m in modules}
+    items = _items(source, res.ignored)
+    for item in items:
+        if item.problem:
+            continue
+        nb, ids = _grade_ids(item.body)
+        # the module and the notebook: given, or the one whose graded cells the file carries
+        if module_id:
+            candidates = {(module_id, n): len(ids & g) for n, g in expected[module_id].items()}
+        else:
+            candidates = {(m, n): len(ids & g) for m, nbs in expected.items() for n, g in nbs.items()}
+        best = max(candidates.values(), default=0)
+        top = [k for k, v in candidates.items() if v == best]
+        stem = PurePosixPath(item.name).name
+        if len(top) > 1 and best > 0:
+            by_name = [k for k in top if k[1] == stem or k[1].removesuffix(".ipynb") in stem]
+            top = by_name if len(by_name) == 1 else top
+        if len(top) == 1 and (best > 0 or module_id):
+            item.module, item.notebook = top[0]
+        elif nb is None:
+            item.problem = "tệp hỏng (không đọc được như notebook) và không rõ thuộc mô-đun nào: hãy dùng --module"
+            continue
+        else:
+            item.problem = "không xác định được bài này thuộc mô-đun nào (không có ô chấm điểm của khóa học)"
+            continue
+        who = _students(item, nb, people)
+        unknown = sorted(w[1:] for w in who if w.startswith("?"))
+        who = {w for w in who if not w.startswith("?")}
+        if len(who) == 1:
+            item.student = who.pop()
+        elif len(who) > 1:
+            item.problem = f"tên tệp và siêu dữ liệu khớp nhiều cán bộ: {', '.join(sorted(who))}"
+        elif unknown:
+            item.problem = f"mã cán bộ {', '.join(unknown)} trong notebook không có trong danh sách lớp"
+        else:
+            item.problem = "không tìm thấy mã cán bộ hay địa chỉ thư của học viên trong tên tệp, thư mục hay notebook"
+    claimed: dict[tuple, list[Item]] = {}
+    for item in items:
+        if item.problem:
+            res.problems.append(item)
+        else:
+            claimed.setdefault((item.student, item.module, item.notebook), []).append(item)
+    for key, group in claimed.items():
+        if len(group) > 1:
+            for item in group:
+                others = ", ".join(i.name for i in group if i is not item)
+                item.problem = f"nhiều tệp cho cùng cán bộ {key[0]}, mô-đun {key[1]} (cùng với: {others}); hãy giữ một tệp"
+                res.problems.append(item)
+        else:
+            res.written.append(group[0])
+    return res
+
+
+def write(root: Path, items: list[Item]) -> None:
+    """Write matched files as nbgrader submissions (a newer file replaces the official's earlier one)."""
+    by_folder: dict[Path, list[Item]] = {}
+    for item in items:
+        by_folder.setdefault(root / "submitted" / item.student / item.module, []).append(item)
+    for folder, group in by_folder.items():
+        if (folder / simulate.MARKER).exists():
+            shutil.rmtree(folder)  # a simulated submission gives way to a real one
+        folder.mkdir(parents=True, exist_ok=True)
+        for item in group:
+            (folder / item.notebook).write_bytes(item.body)
+        newest = max(i.mtime for i in group)
+        (folder / "timestamp.txt").write_text(newest.isoformat(" "), encoding="utf-8")
+
+
+def add_arguments(p) -> None:
+    p.add_argument("name", help="cohort name")
+    p.add_argument("source", type=Path, help="a folder or a .zip of notebooks (e-mail attachments, USB)")
+    p.add_argument("--module", help="the module these notebooks answer (default: recognised from their cells)")
+    p.add_argument("--dry-run", action="store_true", help="only say what would be collected")
+
+
+def run(args) -> int:
+    root = nbg.course_root(args.name, create=False)
+    modules = check.selected_modules([args.module] if args.module else None)
+    res = match(root, args.source, modules, args.module)
+    if not args.dry_run:
+        write(root, res.written)
+    verb = "Sẽ nhận" if args.dry_run else "Đã nhận"
+    print(f"{verb} {len(res.written)} bài nộp vào {root / 'submitted'}.")
+    for item in res.written:
+        print(f"  {item.name} -> {item.student} / {item.module} / {item.notebook}")
+    if res.problems:
+        print(f"Không nhận {len(res.problems)} tệp (giảng viên cần xem lại):")
+        for item in res.problems:
+            print(f"  {item.name}: {item.problem}")
+    if res.ignored:
+        print(f"Bỏ qua {len(res.ignored)} tệp không phải notebook: {', '.join(res.ignored[:10])}"
+              + (" …" if len(res.ignored) > 10 else ""))
+    return 1 if res.problems else 0

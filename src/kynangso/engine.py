@@ -1,0 +1,358 @@
+"""The grading engine: a pool of long-lived workers, each grading one submission at a time with
+nbgrader's own converters, on kernels forked from a warm zygote (see zygote.py).
+
+Why not `nbgrader autograde`: it grades one notebook at a time in one process (nbgrader #174),
+starts a cold kernel per notebook, shows no progress (#1456), keeps a stale grade when a kernel dies
+and scores a test cell 0 when a correct answer prints a warning. Here each worker builds nbgrader's
+`Autograde` and `GenerateFeedback` converters for one (module, student) with the cohort's own
+configuration, so the gradebook, the autograded and feedback folders are exactly nbgrader's and the
+scores are the ones nbgrader computes, with three preprocessors swapped for bounded versions:
+
+- `GuardedExecute`: nbgrader's Execute on a forked kernel with an address-space limit, plus a
+  wall-clock limit for the whole notebook (the kernel's process group is killed when it passes);
+- `CharLimitOutput`: caps each cell's output in characters (nbgrader caps lines only), as the
+  output arrives, so a learner's `print("x" * 10**9)` never fills the grader's memory;
+- `LenientSaveAutoGrades`: a test cell fails when it raises, not when something wrote to stderr.
+
+The workers write to the cohort's SQLite gradebook themselves (short transactions; a busy timeout
+lets two writers wait for each other). Jobs, results and failures travel as plain dicts.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+import warnings
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import nullcontext
+from dataclasses import asdict, dataclass
+from multiprocessing import get_context
+from pathlib import Path
+
+from nbgrader.preprocessors import Execute, LimitOutput, SaveAutoGrades
+
+from . import paths, zygote
+
+TRUNCATED = "\n... [Đã cắt bớt: ô này in ra quá {limit:,} ký tự.]\n"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on one submission (seconds, MiB, characters)."""
+    cell_timeout: int = 60
+    notebook_timeout: int = 300
+    memory_mb: int = 3072
+    output_chars: int = 100_000
+
+
+def db_url(root: Path) -> str:
+    # a busy timeout so that workers writing at the same moment wait instead of failing
+    return f"sqlite:///{root / 'gradebook.db'}?timeout=120"
+
+
+# ---------------------------------------------------------------- bounded preprocessors
+
+class GuardedExecute(Execute):
+    """nbgrader's Execute on a zygote kernel, with a wall-clock limit for the whole notebook."""
+
+    notebook_timeout: float = 300.0
+    expired = False  # set when the last notebook was stopped by the wall clock
+
+    def __init__(self, *args, **kwargs):
+        kwargs["kernel_manager_class"] = zygote.ZygoteKernelManager
+        super().__init__(*args, **kwargs)
+
+    def _expire(self):
+        type(self).expired = True
+        prov = getattr(getattr(self, "km", None), "provisioner", None)
+        pid = getattr(prov, "pid", None)
+        if pid:
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+    def preprocess(self, nb, resources=None, km=None):
+        type(self).expired = False
+        self._output_chars = {}
+        timer = threading.Timer(type(self).notebook_timeout, self._expire)
+        timer.daemon = True
+        timer.start()
+        try:
+            return super().preprocess(nb, resources, km)
+        finally:
+            timer.cancel()
+
+    def output(self, outs, msg, display_id, cell_index):
+        out = super().output(outs, msg, display_id, cell_index)
+        if out is None or out.get("output_type") == "error":
+            return out  # errors decide the grade: always kept (tracebacks are cut by LimitOutput)
+        limit = CharLimitOutput.max_chars
+        used = self._output_chars.get(cell_index, 0)
+        size = _chars(out)
+        self._output_chars[cell_index] = used + size
+        if used + size <= limit:
+            return out
+        if outs and outs[-1] is out:
+            outs.pop()
+        if used <= limit:  # the first output past the limit: keep what fits, say it was cut
+            note = TRUNCATED.format(limit=limit)
+            if out.get("output_type") == "stream":
+                out["text"] = out["text"][: max(0, limit - used - len(note))] + note
+                outs.append(out)
+            else:
+                from nbformat.v4 import new_output
+
+                outs.append(new_output("stream", name="stdout", text=note))
+        return None
+
+
+def _chars(out) -> int:
+    if out.get("output_type") == "stream":
+        return len(out.get("text", ""))
+    return sum(len(v) if isinstance(v, str) else len(str(v)) for v in (out.get("data") or {}).values())
+
+
+class CharLimitOutput(LimitOutput):
+    """LimitOutput, but the size limit is in characters (GuardedExecute cuts as output arrives;
+    this pass also cuts notebooks that arrive with huge stored outputs)."""
+
+    max_chars = 100_000
+
+    def _limit_stream_output(self, cell):
+        if cell.cell_type != "code":
+            return cell
+        used, kept = 0, []
+        for out in cell.outputs:
+            if out.output_type == "error":
+                kept.append(out)
+                continue
+            size = _chars(out)
+            if used + size > self.max_chars:
+                note = TRUNCATED.format(limit=self.max_chars)
+                if out.output_type == "stream" and out.text.endswith(note):
+                    kept.append(out)  # already cut while it arrived
+                elif used < self.max_chars and out.output_type == "stream":
+                    out.text = out.text[: max(0, self.max_chars - used - len(note))] + note
+                    kept.append(out)
+                used = self.max_chars + 1
+                continue
+            used += size
+            kept.append(out)
+        cell.outputs = kept
+        return cell
+
+
+class LenientSaveAutoGrades(SaveAutoGrades):
+    """SaveAutoGrades where only an error fails a test cell: a warning on stderr (a pandas
+    FutureWarning printed while a correct answer runs) does not cost the learner the points."""
+
+    def _add_score(self, cell, resources):
+        if cell.cell_type == "code" and any(o.get("output_type") == "stream" and o.get("name") == "stderr"
+                                            for o in cell.get("outputs", [])):
+            judged = copy.deepcopy(cell)
+            judged.outputs = [o for o in judged.outputs
+                              if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+            return super()._add_score(judged, resources)
+        return super()._add_score(cell, resources)
+
+
+# ---------------------------------------------------------------- the worker process
+
+_WORKER: dict = {}
+
+
+def _base_config(root: Path, limits: Limits):
+    from nbconvert.preprocessors import ClearMetadataPreprocessor
+    from nbgrader.preprocessors import AssignLatePenalties, CheckCellMetadata, IgnorePattern
+    from traitlets.config.loader import PyFileConfigLoader
+
+    from . import nbg
+
+    cfg = PyFileConfigLoader(nbg.COURSE_CONFIG, path=str(root)).load_config()
+    cfg.CourseDirectory.db_url = db_url(root)
+    cfg.BaseConverter.force = True
+    cfg.GuardedExecute.timeout = limits.cell_timeout
+    cfg.Autograde.autograde_preprocessors = [
+        GuardedExecute, IgnorePattern, ClearMetadataPreprocessor, CharLimitOutput,
+        LenientSaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
+    ]
+    return cfg
+
+
+def init_worker(root: str, limits: dict, zygote_path: str | None) -> None:
+    """Runs once in each worker: read the configuration, connect to the zygote (when kernels run)."""
+    warnings.filterwarnings("ignore")  # SQLAlchemy's SAWarning noise (NBGRADER-NOTES.md)
+    os.environ["PATH"] = paths.tool_env()["PATH"]
+    lim = Limits(**limits)
+    GuardedExecute.notebook_timeout = lim.notebook_timeout
+    CharLimitOutput.max_chars = lim.output_chars
+    zygote.ZygoteProvisioner.limits = {"memory_bytes": lim.memory_mb << 20}
+    zygote.ZygoteProvisioner.zygote = zygote.ZygoteClient(zygote_path) if zygote_path else None
+    _WORKER.update(root=Path(root), limits=lim, config=_base_config(Path(root), lim))
+
+
+def _job_log(module_id: str, student: str):
+    buf = io.StringIO()
+    log = logging.getLogger(f"kynangso.grade.{module_id}.{student}")
+    log.handlers[:] = [logging.StreamHandler(buf)]
+    log.propagate = False
+    log.setLevel(logging.INFO)
+    return buf, log
+
+
+def _coursedir(module_id: str, student: str, log):
+    from nbgrader.coursedir import CourseDirectory
+
+    cfg = copy.deepcopy(_WORKER["config"])
+    cfg.CourseDirectory.assignment_id = module_id
+    cfg.CourseDirectory.student_id = student
+    return cfg, CourseDirectory(config=cfg, log=log)
+
+
+def _save_log(step: str, module_id: str, student: str, buf: io.StringIO) -> str:
+    rel = Path("logs") / step / module_id / f"{student}.log"
+    (_WORKER["root"] / rel).parent.mkdir(parents=True, exist_ok=True)
+    (_WORKER["root"] / rel).write_text(buf.getvalue(), encoding="utf-8")
+    return str(rel)
+
+
+def grade_one(module_id: str, student: str) -> dict:
+    """Autograde one submission. Never raises: the result says what happened."""
+    from nbgrader.converters import Autograde
+
+    buf, log = _job_log(module_id, student)
+    start = time.perf_counter()
+    result = {"module": module_id, "student": student, "ok": False, "failure": None}
+    try:
+        cfg, coursedir = _coursedir(module_id, student, log)
+        Autograde(coursedir=coursedir, config=cfg, log=log).start()
+        result["ok"] = True
+    except BaseException as exc:  # noqa: BLE001 - a submission must never stop the worker
+        log.error("autograde failed: %s: %s", type(exc).__name__, exc)
+        result["failure"] = "notebook_timeout" if GuardedExecute.expired else classify(buf.getvalue())
+    result["seconds"] = round(time.perf_counter() - start, 3)
+    result["log"] = _save_log("grade", module_id, student, buf)
+    return result
+
+
+def feedback_one(module_id: str, student: str) -> dict:
+    """nbgrader's feedback HTML for one autograded (and maybe hand-graded) submission."""
+    from nbgrader.converters import GenerateFeedback
+
+    buf, log = _job_log(module_id, student)
+    start = time.perf_counter()
+    result = {"module": module_id, "student": student, "ok": False, "failure": None}
+    try:
+        cfg, coursedir = _coursedir(module_id, student, log)
+        GenerateFeedback(coursedir=coursedir, config=cfg, log=log).start()
+        result["ok"] = True
+    except BaseException as exc:  # noqa: BLE001
+        log.error("feedback failed: %s: %s", type(exc).__name__, exc)
+        result["failure"] = "grader_error"
+    result["seconds"] = round(time.perf_counter() - start, 3)
+    result["log"] = _save_log("feedback", module_id, student, buf)
+    return result
+
+
+def classify(log: str) -> str:
+    """What kind of failure a converter's log shows."""
+    if "DeadKernelError" in log or "Kernel died" in log:
+        return "kernel_died"
+    if "CellTimeoutError" in log or "TimeoutError" in log:
+        return "cell_timeout"
+    if "MemoryError" in log:
+        return "memory"
+    return "grader_error"
+
+
+# ---------------------------------------------------------------- the pool
+
+def run(root: Path, jobs: list[tuple[str, str]], workers: int, limits: Limits,
+        on_result=None, max_attempts: int = 2, task=grade_one) -> list[dict]:
+    """Run `task` on every (module, student) job on `workers` long-lived processes. A worker that
+    dies is replaced and its jobs retried; a job that breaks workers `max_attempts` times is
+    reported as failed. Workers are forked from this process (nbgrader already imported) and share
+    one kernel zygote."""
+    if not jobs:
+        return []
+    import nbgrader.converters  # noqa: F401 - imported once here, inherited by the forked workers
+
+    results: list[dict] = []
+    todo = list(jobs)
+    attempts = {j: 0 for j in jobs}
+    ctx = get_context("fork")
+    with zygote.Zygote(env=paths.tool_env()) if task is grade_one else nullcontext() as z:
+        while todo:
+            pool = ProcessPoolExecutor(max_workers=max(1, min(workers, len(todo))), mp_context=ctx,
+                                       initializer=init_worker,
+                                       initargs=(str(root), asdict(limits), z.path if z else None))
+            futures = {pool.submit(task, *job): job for job in todo}
+            todo = []
+            broken = False
+            try:
+                pending = set(futures)
+                while pending:
+                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for fut in done:
+                        job = futures[fut]
+                        try:
+                            res = fut.result()
+                        except BrokenProcessPool:
+                            broken = True
+                            attempts[job] += 1
+                            if attempts[job] < max_attempts:
+                                todo.append(job)
+                                continue
+                            res = {"module": job[0], "student": job[1], "ok": False,
+                                   "failure": "worker_died", "seconds": 0.0, "log": ""}
+                        results.append(res)
+                        if on_result:
+                            on_result(res)
+            finally:
+                pool.shutdown(wait=not broken, cancel_futures=True)
+    return results
+
+
+def default_workers() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+class Progress:
+    """done / total, failures and ETA: a tqdm bar on a terminal, a line every tenth otherwise."""
+
+    def __init__(self, total: int, enabled: bool = True, stream=None, desc: str = "Chấm bài"):
+        self.total, self.done, self.failed, self.desc = total, 0, 0, desc
+        self.stream = stream or sys.stderr
+        self.start = time.perf_counter()
+        self.bar = None
+        self.enabled = enabled and total > 0
+        if self.enabled and getattr(self.stream, "isatty", lambda: False)():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="bài", desc=desc, file=self.stream, dynamic_ncols=True)
+        self._next_line = 0
+
+    def update(self, result: dict) -> None:
+        self.done += 1
+        self.failed += 0 if result.get("ok") else 1
+        if self.bar is not None:
+            self.bar.set_postfix_str(f"không chấm được: {self.failed}", refresh=False)
+            self.bar.update(1)
+        elif self.enabled and (self.done >= self._next_line or self.done == self.total):
+            self._next_line = self.done + max(1, self.total // 10)
+            elapsed = time.perf_counter() - self.start
+            eta = elapsed / self.done * (self.total - self.done)
+            print(f"  {self.desc.lower()}: {self.done}/{self.total}, không chấm được: {self.failed}, "
+                  f"đã chạy {elapsed:.0f} s, còn khoảng {eta:.0f} s", file=self.stream, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
