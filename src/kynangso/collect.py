@@ -136,12 +136,12 @@ def match(root: Path, source: Path, modules, module_id: str | None = None) -> Re
         who = _students(item, nb, people)
         unknown = sorted(w[1:] for w in who if w.startswith("?"))
         who = {w for w in who if not w.startswith("?")}
-        if len(who) == 1:
+        if unknown:
+            item.problem = f"mã cán bộ {', '.join(unknown)} ghi trong notebook không có trong danh sách lớp"
+        elif len(who) == 1:
             item.student = who.pop()
         elif len(who) > 1:
             item.problem = f"tên tệp và siêu dữ liệu khớp nhiều cán bộ: {', '.join(sorted(who))}"
-        elif unknown:
-            item.problem = f"mã cán bộ {', '.join(unknown)} trong notebook không có trong danh sách lớp"
         else:
             item.problem = "không tìm thấy mã cán bộ hay địa chỉ thư của học viên trong tên tệp, thư mục hay notebook"
     claimed: dict[tuple, list[Item]] = {}
