@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import build, check, cohort, data, demo, grade, lab, maillab, new, signing, simulate, tidy
+from . import build, check, cohort, data, demo, grade, lab, maillab, new, report, signing, simulate, tidy
 
 VERBS = {
     "data": (data, "generate the district data sets and their dictionaries"),
@@ -16,6 +16,7 @@ VERBS = {
     "cohort": (cohort, "create a cohort from a roster CSV of officials"),
     "simulate": (simulate, "write seeded submissions for a cohort"),
     "grade": (grade, "autograde, feedback, grades.csv and grading-report.csv"),
+    "report": (report, "HTML and Excel report of a cohort: units, skills, officials, questions"),
     "demo": (demo, "the whole pipeline on the demo cohort"),
     "lab": (lab, "open JupyterLab on a cohort's released modules"),
     "mail-server": (maillab, "run the lab's SMTP server on 127.0.0.1 (instructors' demo)"),
