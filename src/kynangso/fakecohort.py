@@ -116,14 +116,18 @@ def _grades(rng: random.Random, ability: float, notebooks: list[dict]) -> tuple[
 
 
 def _autograded(release: dict, states: dict[str, str]) -> dict:
-    """The released notebook as nbgrader leaves it after autograding: failed cells with an error."""
+    """The released notebook as nbgrader leaves it after autograding: failed cells with an error,
+    the others with an output about as long as their source (executed notebooks of the demo are
+    about twice their release's size, and the report reads them all)."""
     cells = []
     blank_q = {nbm.question_of(g) for g, s in states.items() if s == "blank"}
     for cell in release["cells"]:
         meta = cell.get("metadata", {}).get("nbgrader", {})
         gid = meta.get("grade_id")
         if cell.get("cell_type") == "code":
-            cell = {**cell, "outputs": []}
+            source = "".join(cell.get("source", ""))
+            cell = {**cell, "outputs": [{"output_type": "execute_result", "execution_count": 1, "metadata": {},
+                                         "data": {"text/plain": source}}]}
             state = states.get(gid, "")
             if meta.get("solution") and not meta.get("grade") and gid and nbm.question_of(gid) in blank_q:
                 cell["outputs"] = [_error("NotImplementedError", "")]
@@ -141,10 +145,13 @@ def _error(ename: str, evalue: str) -> dict:
 
 
 def build(name: str, officials: int, seed: int = 2022, module_ids: list[str] | None = None,
-          empty_units=("VT27",), idle_units=("VT28",), fail_rate: float = 0.03, work: Path | None = None) -> Path:
+          empty_units=("VT27",), idle_units=("VT28",), engagement=(0.35, 1.0), fail_rate: float = 0.03,
+          work: Path | None = None) -> Path:
     """Create the cohort `name` (in KYNANGSO_COHORTS) with `officials` officials, graded.
 
-    empty_units have no official; idle_units' officials submit nothing. About fail_rate of the
+    empty_units have no official; idle_units' officials submit nothing; in every other unit an
+    official submits each module with a probability drawn for the unit from the engagement range.
+    About fail_rate of the
     submissions cannot be graded: grading-report.csv says why; half of them stay in the gradebook
     with 0 points (as after the grading engine's rewrite), half are removed (as before it)."""
     from nbgrader.api import Comment, Grade, SubmittedAssignment, SubmittedNotebook
@@ -160,7 +167,7 @@ def build(name: str, officials: int, seed: int = 2022, module_ids: list[str] | N
 
     rng = random.Random(f"fakecohort:{seed}:grades")
     unit_codes = sorted({r["ma_don_vi"] for r in rows})
-    engagement = {c: (0.0 if c in idle_units else rng.uniform(0.35, 1.0)) for c in unit_codes}
+    engagement = {c: (0.0 if c in idle_units else rng.uniform(*engagement)) for c in unit_codes}
     ability = {r["ma_can_bo"]: rng.betavariate(5, 2) for r in rows}
     report_rows = []
     when = datetime(2022, 5, 9, 1, 0)  # UTC
@@ -201,6 +208,8 @@ def build(name: str, officials: int, seed: int = 2022, module_ids: list[str] | N
                 report_rows.append([s, r["ho_ten"], r["ma_don_vi"], m.id, "graded", f"{score:g}", f"{max_score:g}",
                                     f"Đã chấm tự động (mô phỏng): {score:g}/{max_score:g} điểm."])
                 for nb in notebooks:
+                    if not nb["cells"]:
+                        continue  # a lesson: not submitted, not graded
                     folder = root / "autograded" / s / m.id
                     folder.mkdir(parents=True, exist_ok=True)
                     (folder / f"{nb['name']}.ipynb").write_text(

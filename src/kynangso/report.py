@@ -582,8 +582,7 @@ def charts(t: Tables, cohort_name: str = "") -> dict[str, str]:
     heat = t.unit_module.set_index("Mã đơn vị")[ids]
     rows = [f"{c} {n}" for c, n in zip(t.unit_module["Mã đơn vị"], t.unit_module["Tên đơn vị"])]
     fig, ax = plt.subplots(figsize=(8, 0.28 * len(rows) + 1.6))
-    cmap = plt.get_cmap("RdYlGn").copy()
-    cmap.set_bad("#dddddd")
+    cmap = plt.get_cmap("RdYlGn").with_extremes(bad="#dddddd")
     im = ax.imshow(np.ma.masked_invalid(heat.to_numpy(dtype=float)), cmap=cmap, vmin=0, vmax=100, aspect="auto")
     ax.set_xticks(range(len(ids)), ids, rotation=15)
     ax.set_yticks(range(len(rows)), rows)
