@@ -49,4 +49,10 @@ def run(args) -> int:
     print(f"  phản hồi cho học viên: {root / 'feedback'}")
     print(f"  bản phát hành: {root / 'release'}")
     print(f"  sổ điểm nbgrader: {nbg.db_url(root)}")
+    from . import report
+
+    step("báo cáo cho giảng viên: theo đơn vị, kỹ năng, học viên, câu hỏi")
+    page, workbook = report.report(root)
+    print(f"  báo cáo (mở bằng trình duyệt, không cần mạng): {page}")
+    print(f"  bảng tính báo cáo (Excel): {workbook}")
     return 0

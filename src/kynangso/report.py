@@ -21,7 +21,7 @@ import io
 import json
 import sqlite3
 import unicodedata
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -558,7 +558,7 @@ def _png(fig) -> str:
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def charts(t: Tables, cohort_name: str = "") -> dict[str, str]:
+def charts(t: Tables) -> dict[str, str]:
     """Base64 PNG of each chart, Vietnamese titles and labels."""
     plt = _pyplot()
     out = {}
@@ -650,7 +650,7 @@ nav a { margin-right: 1em; }
 """
 
 
-def _cell(value, column: str = "") -> str:
+def _cell(value) -> str:
     if isinstance(value, (bool, np.bool_)):
         return f"<td>{'có' if value else ''}</td>"
     if isinstance(value, (int, float, np.integer, np.floating)):
@@ -666,7 +666,7 @@ def html_table(df: pd.DataFrame, table_id: str, highlight: pd.Series | None = No
     flags = highlight.to_numpy() if highlight is not None else np.zeros(len(df), dtype=bool)
     for flag, values in zip(flags, df.itertuples(index=False, name=None)):
         cls = ' class="duoi-nguong"' if flag else ""
-        rows.append(f"<tr{cls}>" + "".join(_cell(v, c) for v, c in zip(values, df.columns)) + "</tr>")
+        rows.append(f"<tr{cls}>" + "".join(_cell(v) for v in values) + "</tr>")
     return f'<table id="{table_id}"><thead><tr>{head}</tr></thead><tbody>\n' + "\n".join(rows) + "\n</tbody></table>"
 
 
@@ -758,12 +758,10 @@ def write_workbook(t: Tables, path: Path) -> Path:
                     for (c,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
                         c.number_format = "0.0"
         ws = xw.sheets["Theo đơn vị"]
-        flag_col = list(t.units.columns).index("Dưới ngưỡng")
         for i, behind in enumerate(t.units["Dưới ngưỡng"], start=2):
             if behind:
                 for c in ws[i]:
                     c.fill = red
-        del flag_col
         ws = xw.sheets["Đơn vị × mô-đun"]
         if len(t.unit_module) and t.unit_module.shape[1] > 2:
             area = f"C2:{get_column_letter(t.unit_module.shape[1])}{len(t.unit_module) + 1}"
@@ -783,7 +781,7 @@ def report(root: Path, out: Path | None = None, threshold: float = DEFAULT_THRES
     out = out if out is not None else root / REPORT_DIR
     out = out if out.is_absolute() else root / out
     out.mkdir(parents=True, exist_ok=True)
-    page = render_html(tables, charts(tables, root.name), root.name, datetime.now(VN_TZ))
+    page = render_html(tables, charts(tables), root.name, datetime.now(VN_TZ))
     html_path = out / HTML_FILE
     html_path.write_text(page, encoding="utf-8")
     return html_path, write_workbook(tables, out / XLSX_FILE)
