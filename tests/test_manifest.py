@@ -35,3 +35,20 @@ def test_readme_lists_every_ready_module_with_its_points():
         row = next((line for line in readme.splitlines() if line.startswith(f"| `{mod.id}` |")), None)
         assert row, f"README.md does not list {mod.id}"
         assert row.rstrip(" |").endswith(f"{mod.points:g}"), f"README.md states other points for {mod.id}"
+
+
+def test_every_question_is_mapped_to_one_of_its_modules_competences():
+    """The report measures mastery per competence through this map: a question left out would vanish."""
+    m = manifest.load()
+    for mod in m.ready_modules():
+        asked = {q for p in nbm.graded_notebooks(mod.source) for q in nbm.questions(nbm.read(p))}
+        assert asked, mod.id
+        assert set(mod.questions) == asked, f"{mod.id}: unmapped {sorted(asked - set(mod.questions))}, " \
+                                            f"unknown {sorted(set(mod.questions) - asked)}"
+        for q, code in mod.questions.items():
+            assert code in m.competences, f"{mod.id} {q}: {code} is not a DigComp 2.2 competence"
+            assert code in mod.competences, f"{mod.id} {q}: {code} is not among the module's competences"
+        auto = {q.id for p in nbm.graded_notebooks(mod.source) for q in nbm.questions(nbm.read(p)).values()
+                if q.autograded}
+        unmeasured = set(mod.competences) - {c for q, c in mod.questions.items() if q in auto}
+        assert not unmeasured, f"{mod.id} names competences no autograded question measures: {sorted(unmeasured)}"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import build, check, cohort, collect, data, demo, feedback, grade, lab, maillab, new, signing, simulate, tidy
+from . import (build, check, cohort, collect, data, demo, feedback, grade, lab, maillab, new, report, signing,
+               simulate, tidy)
 
 VERBS = {
     "data": (data, "generate the district data sets and their dictionaries"),
@@ -18,6 +19,7 @@ VERBS = {
     "collect": (collect, "take notebooks from a folder or zip (e-mail, USB) into a cohort"),
     "grade": (grade, "autograde on a worker pool: gradebook, grades.csv, grading-report.csv"),
     "feedback": (feedback, "feedback HTML for graded submissions (after hand grading)"),
+    "report": (report, "HTML and Excel report of a cohort: units, skills, officials, questions"),
     "demo": (demo, "the whole pipeline on the demo cohort"),
     "lab": (lab, "open JupyterLab on a cohort's released modules"),
     "mail-server": (maillab, "run the lab's SMTP server on 127.0.0.1 (instructors' demo)"),

@@ -19,6 +19,7 @@ class Module:
     points: float
     competences: list[str]
     status: str = "ready"
+    questions: dict[str, str] = field(default_factory=dict)  # question id (q1...) -> DigComp code
 
     @property
     def source(self) -> Path:
@@ -62,6 +63,7 @@ def load(path: Path | None = None) -> Manifest:
             points=float(m.get("points", 0)),
             competences=[str(c) for c in m.get("competences", [])],
             status=m.get("status", "ready"),
+            questions={str(q): str(c) for q, c in (m.get("questions") or {}).items()},
         )
         for m in raw["modules"]
     ]
