@@ -26,6 +26,7 @@ import logging
 import os
 import signal
 import sys
+import tempfile
 import threading
 import time
 import warnings
@@ -36,8 +37,10 @@ from dataclasses import asdict, dataclass
 from multiprocessing import get_context
 from pathlib import Path
 
-from nbgrader.preprocessors import Execute, LimitOutput, SaveAutoGrades
+from nbformat.v4 import new_output
+from nbgrader.preprocessors import Execute, LimitOutput, NbGraderPreprocessor, SaveAutoGrades
 
+from . import notebook as nbm
 from . import paths, zygote
 
 TRUNCATED = "\n... [Đã cắt bớt: ô này in ra quá {limit:,} ký tự.]\n"
@@ -108,8 +111,6 @@ class GuardedExecute(Execute):
                 out["text"] = out["text"][: max(0, limit - used - len(note))] + note
                 outs.append(out)
             else:
-                from nbformat.v4 import new_output
-
                 outs.append(new_output("stream", name="stdout", text=note))
         return None
 
@@ -164,6 +165,71 @@ class LenientSaveAutoGrades(SaveAutoGrades):
         return super()._add_score(cell, resources)
 
 
+class LearnerFeedback(NbGraderPreprocessor):
+    """What the learner receives must not teach them the hidden tests (nbgrader shows them in
+    feedback by design, #917) nor carry anything a kernel printed: a learner's code can record the
+    hidden tests while they run and print them later. So a test cell shows its public part and its
+    verdict, with the failure message only when that message is written in the public part; answer
+    cells show the learner's code without outputs. Scores come from the gradebook (GetGrades)."""
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type != "code":
+            return cell, resources
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade") and not meta.get("solution"):
+            public = nbm.public_part(cell.source)
+            message = next((o.get("evalue", "") for o in cell.get("outputs", []) if o.get("output_type") == "error"), None)
+            cell.source = public.rstrip() + ("\n# (Phần kiểm tra ẩn không hiển thị.)" if public != cell.source else "")
+            if message is None:
+                verdict = "Đạt."
+            elif message and public_message(message, public):
+                verdict = f"Chưa đạt: {public_message(message, public)}"
+            else:
+                verdict = "Chưa đạt (kiểm tra ẩn, hoặc ô báo lỗi: hãy chạy lại bài trên máy của bạn để xem)."
+            cell.outputs = [new_output("stream", name="stdout", text=verdict + "\n")]
+        else:
+            cell.outputs = []
+        cell.execution_count = None
+        return cell, resources
+
+
+def public_message(message: str, source: str) -> str | None:
+    """The failure message as the public test writes it, or None when the public part has no such
+    message. An f-string's values are shown as "…": they come from the learner's kernel, which could
+    fill them with anything, the hidden tests included."""
+    import ast
+    import re
+
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if node.value.strip() == message.strip():
+                return node.value.strip()
+        elif isinstance(node, ast.JoinedStr):
+            parts = [(v.value if isinstance(v, ast.Constant) else None) for v in node.values]
+            pattern = "".join(re.escape(p) if p is not None else ".*?" for p in parts)
+            if re.fullmatch(pattern, message.strip(), flags=re.S):
+                return "".join(p if p is not None else "…" for p in parts).strip()
+    return None
+
+
+def strip_scripts(html_path: Path) -> None:
+    """No script runs in a feedback page: nbconvert's template loads MathJax from a CDN, and a
+    learner's output must never bring its own (HTMLExporter.sanitize_html removes those first)."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html_path.read_text(encoding="utf-8"), "html.parser")
+    for tag in soup.find_all(["script", "iframe", "object", "embed"]):
+        tag.decompose()
+    for tag in soup.find_all(True):
+        for attr in [a for a in tag.attrs if a.lower().startswith("on")]:
+            del tag[attr]
+    html_path.write_text(str(soup), encoding="utf-8")
+
+
 # ---------------------------------------------------------------- the worker process
 
 _WORKER: dict = {}
@@ -180,6 +246,10 @@ def _base_config(root: Path, limits: Limits):
     cfg.CourseDirectory.db_url = db_url(root)
     cfg.BaseConverter.force = True
     cfg.GuardedExecute.timeout = limits.cell_timeout
+    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+    from nbgrader.preprocessors import GetGrades
+
+    cfg.GenerateFeedback.preprocessors = [GetGrades, LearnerFeedback, CSSHTMLHeaderPreprocessor]
     cfg.Autograde.autograde_preprocessors = [
         GuardedExecute, IgnorePattern, ClearMetadataPreprocessor, CharLimitOutput,
         LenientSaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
@@ -187,7 +257,16 @@ def _base_config(root: Path, limits: Limits):
     return cfg
 
 
-def init_worker(root: str, limits: dict, zygote_path: str | None) -> None:
+def sandbox_policy(root: Path) -> dict:
+    """What a sandboxed kernel must not see (the course's sources with solutions and hidden tests,
+    every cohort) and what it needs back from under those folders (the package, the data)."""
+    hide = [paths.project_root(), paths.cohorts_dir(), root]
+    keep = [Path(__file__).resolve().parents[1], paths.datasets_dir(), paths.course_dir(), Path(sys.prefix)]
+    return {"hide": [str(p) for p in hide], "keep": [str(p) for p in keep]}
+
+
+def init_worker(root: str, limits: dict, zygote_path: str | None, kernels_dir: str | None = None,
+                box: dict | None = None) -> None:
     """Runs once in each worker: read the configuration, connect to the zygote (when kernels run)."""
     warnings.filterwarnings("ignore")  # SQLAlchemy's SAWarning noise (NBGRADER-NOTES.md)
     os.environ["PATH"] = paths.tool_env()["PATH"]
@@ -196,6 +275,8 @@ def init_worker(root: str, limits: dict, zygote_path: str | None) -> None:
     CharLimitOutput.max_chars = lim.output_chars
     zygote.ZygoteProvisioner.limits = {"memory_bytes": lim.memory_mb << 20}
     zygote.ZygoteProvisioner.zygote = zygote.ZygoteClient(zygote_path) if zygote_path else None
+    zygote.ZygoteProvisioner.sandbox = box
+    zygote.ZygoteKernelManager.base_dir = kernels_dir
     _WORKER.update(root=Path(root), limits=lim, config=_base_config(Path(root), lim))
 
 
@@ -253,6 +334,8 @@ def feedback_one(module_id: str, student: str) -> dict:
     try:
         cfg, coursedir = _coursedir(module_id, student, log)
         GenerateFeedback(coursedir=coursedir, config=cfg, log=log).start()
+        for page in (_WORKER["root"] / "feedback" / student / module_id).glob("*.html"):
+            strip_scripts(page)
         result["ok"] = True
     except BaseException as exc:  # noqa: BLE001
         log.error("feedback failed: %s: %s", type(exc).__name__, exc)
@@ -276,7 +359,7 @@ def classify(log: str) -> str:
 # ---------------------------------------------------------------- the pool
 
 def run(root: Path, jobs: list[tuple[str, str]], workers: int, limits: Limits,
-        on_result=None, max_attempts: int = 2, task=grade_one) -> list[dict]:
+        on_result=None, max_attempts: int = 2, task=grade_one, isolate: bool = True) -> list[dict]:
     """Run `task` on every (module, student) job on `workers` long-lived processes. A worker that
     dies is replaced and its jobs retried; a job that breaks workers `max_attempts` times is
     reported as failed. Workers are forked from this process (nbgrader already imported) and share
@@ -289,11 +372,15 @@ def run(root: Path, jobs: list[tuple[str, str]], workers: int, limits: Limits,
     todo = list(jobs)
     attempts = {j: 0 for j in jobs}
     ctx = get_context("fork")
-    with zygote.Zygote(env=paths.tool_env()) if task is grade_one else nullcontext() as z:
+    from . import sandbox
+
+    box = sandbox_policy(root) if isolate and task is grade_one and sandbox.available() is None else None
+    kernels = tempfile.TemporaryDirectory(prefix="kynangso-kernels-")
+    with kernels, zygote.Zygote(env=paths.tool_env()) if task is grade_one else nullcontext() as z:
         while todo:
             pool = ProcessPoolExecutor(max_workers=max(1, min(workers, len(todo))), mp_context=ctx,
                                        initializer=init_worker,
-                                       initargs=(str(root), asdict(limits), z.path if z else None))
+                                       initargs=(str(root), asdict(limits), z.path if z else None, kernels.name, box))
             futures = {pool.submit(task, *job): job for job in todo}
             todo = []
             broken = False

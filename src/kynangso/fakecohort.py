@@ -17,7 +17,7 @@ import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from . import cohort, grade, manifest, nbg
+from . import cohort, engine, grade, manifest, nbg
 from . import notebook as nbm
 from .data.base import person
 from .data.units import COMMUNE_STAFF, DISTRICT_CODE, UNITS, email_address, unit_code
@@ -26,7 +26,7 @@ FAILURES = [  # reasons `kynangso grade` gives when it cannot grade a submission
     "Không có tệp bai-tap.ipynb trong bài nộp (trong bài nộp chỉ có bai-tap (1).ipynb: có thể tệp đã bị đổi tên).",
     "Tệp bai-tap.ipynb bị hỏng, không mở được như một notebook (Expecting value: line 1 column 1). "
     "Học viên cần nộp lại tệp .ipynb lưu từ JupyterLab.",
-    *[reason for _, reason in grade.FAILURES],
+    *[grade.failure_reason(kind, engine.Limits()) for kind in ("kernel_died", "notebook_timeout", "memory")],
 ]
 WRONG = [  # how a failed test cell's message varies with the wrong answer (weights: common to rare)
     ("Chưa đúng: {what}", 6), ("Sai kiểu dữ liệu: {what}", 3), ("Thiếu hoặc thừa phần tử: {what}", 1),

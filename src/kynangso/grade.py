@@ -204,7 +204,8 @@ def write_report(root: Path, rows: list[Row]) -> Path:
 
 
 def grade(root: Path, modules, workers: int | None = None, students: list[str] | None = None,
-          limits: engine.Limits | None = None, progress: bool = True) -> tuple[Path, Path, list[Row]]:
+          limits: engine.Limits | None = None, progress: bool = True,
+          isolate: bool = True) -> tuple[Path, Path, list[Row]]:
     """Grade the selected modules' submissions on a pool of workers; write grades.csv and
     grading-report.csv. Submissions that cannot be graded score 0 and say why."""
     limits = limits or engine.Limits()
@@ -216,7 +217,8 @@ def grade(root: Path, modules, workers: int | None = None, students: list[str] |
     jobs = [(p.module.id, s) for p in plans for s in p.ok]
     bar = engine.Progress(len(jobs), enabled=progress)
     try:
-        results = engine.run(root, jobs, workers or engine.default_workers(), limits, on_result=bar.update)
+        results = engine.run(root, jobs, workers or engine.default_workers(), limits, on_result=bar.update,
+                             isolate=isolate)
     finally:
         bar.close()
     failed = {(r["module"], r["student"]): failure_reason(r["failure"], limits, r.get("log", ""))
@@ -253,13 +255,21 @@ def add_arguments(p) -> None:
     p.add_argument("--memory-mb", type=int, default=d.memory_mb, help="memory limit of a learner's kernel")
     p.add_argument("--output-chars", type=int, default=d.output_chars, help="output kept per cell (characters)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--no-sandbox", action="store_true",
+                   help="run learners' kernels without isolation (debugging only; see course/bao-mat-cham-bai.md)")
 
 
 def run(args) -> int:
+    from . import sandbox
+
     root = nbg.course_root(args.name, create=False)
     limits = engine.Limits(args.cell_timeout, args.notebook_timeout, args.memory_mb, args.output_chars)
+    why_not = "--no-sandbox" if args.no_sandbox else sandbox.available()
+    print("Cô lập bài chạy: có (không mạng, chỉ đọc, người dùng không đặc quyền)." if why_not is None else
+          f"CẢNH BÁO: bài chạy không được cô lập, chỉ giới hạn tài nguyên ({why_not}).")
     grades, report, rows = grade(root, check.selected_modules(args.module), workers=args.workers,
-                                 students=args.student, limits=limits, progress=not args.no_progress)
+                                 students=args.student, limits=limits, progress=not args.no_progress,
+                                 isolate=not args.no_sandbox)
     failed = [r for r in rows if r.status == "failed"]
     print(f"Đã chấm {len(rows) - len(failed)} bài, {len(failed)} bài không chấm được.")
     for r in failed:

@@ -42,6 +42,8 @@ PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "i
            "matplotlib.figure", "matplotlib.backends.backend_agg", "matplotlib.pyplot", "openpyxl",
            "holidays", "holidays.countries.vietnam", "kynangso.data", "kynangso.workdays")
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+FILE_LIMIT = 512 << 20  # the largest file a learner's kernel may write
+PROCESS_LIMIT = 256  # processes of the sandbox user (a fork bomb stops there)
 
 
 # ---------------------------------------------------------------- the zygote process
@@ -71,13 +73,21 @@ def _become_kernel(req: dict) -> None:
         import resource
 
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_LIMIT, FILE_LIMIT))
         if limits.get("memory_bytes"):
             m = int(limits["memory_bytes"])
             resource.setrlimit(resource.RLIMIT_AS, (m, m))
+        box = req.get("sandbox")
+        if box:
+            from . import sandbox
+
+            sandbox.enter(box["kernel_dir"], box["hide"], box["keep"])
+            resource.setrlimit(resource.RLIMIT_NPROC, (PROCESS_LIMIT, PROCESS_LIMIT))
         os.environ.clear()
         os.environ.update(req.get("env") or {})
         if req.get("cwd"):
             os.chdir(req["cwd"])
+            os.environ["HOME"] = req["cwd"]
         sys.argv = ["ipykernel_launcher", *req["args"]]
         from ipykernel import kernelapp
 
@@ -206,11 +216,12 @@ class ZygoteClient:
                 time.sleep(0.05)
         self.sock, self.reader = sock, sock.makefile("rb")
 
-    def spawn(self, args: list[str], env: dict, cwd: str | None, limits: dict) -> int:
+    def spawn(self, args: list[str], env: dict, cwd: str | None, limits: dict, sandbox: dict | None = None) -> int:
         with self._lock:
             if self.sock is None:
                 self._connect()
-            self.sock.sendall((json.dumps({"args": args, "env": env, "cwd": cwd, "limits": limits}) + "\n").encode())
+            req = {"args": args, "env": env, "cwd": cwd, "limits": limits, "sandbox": sandbox}
+            self.sock.sendall((json.dumps(req) + "\n").encode())
             reply = json.loads(self.reader.readline() or b'{"error": "the zygote exited"}')
         if "error" in reply:
             raise RuntimeError(f"kernel zygote: {reply['error']}")
@@ -259,6 +270,7 @@ class ForkedKernel:
 class ZygoteProvisioner(LocalProvisioner):
     zygote: ZygoteClient | None = None  # set by the worker before kernels start
     limits: dict = {}
+    sandbox: dict | None = None  # {"hide": [...], "keep": [...]} when kernels are isolated
 
     async def launch_kernel(self, cmd, **kwargs):
         zygote = type(self).zygote
@@ -266,8 +278,17 @@ class ZygoteProvisioner(LocalProvisioner):
             return await super().launch_kernel(cmd, **kwargs)
         args = cmd[cmd.index("ipykernel_launcher") + 1:]
         env = dict(kwargs.get("env") or os.environ)
-        cwd = str(kwargs["cwd"]) if kwargs.get("cwd") else None
-        pid = await asyncio.to_thread(zygote.spawn, args, env, cwd, type(self).limits)
+        # the kernel works in a fresh, empty folder of its own, never in the grader's folders
+        kernel_dir = self.parent.kernel_dir
+        cwd = os.path.join(kernel_dir, "work")
+        box = None
+        if type(self).sandbox is not None:
+            from . import sandbox
+
+            box = {"kernel_dir": kernel_dir, **type(self).sandbox}
+            user = sandbox.kernel_user()
+            sandbox.prepare_dir(kernel_dir, *(user or (None, None)))
+        pid = await asyncio.to_thread(zygote.spawn, args, env, cwd, type(self).limits, box)
         self.process = ForkedKernel(pid)
         self.pid = self.pgid = pid  # the child called setsid(): its group is its pid
         self.cwd = cwd
@@ -306,17 +327,38 @@ class QuickReadyClient(AsyncKernelClient):
 
 
 class ZygoteKernelManager(AsyncKernelManager):
+    """Kernels from the zygote, each with a folder of its own (connection file, Unix sockets, and
+    the working folder `work/`) under `base_dir`; the folder is removed when the kernel is gone."""
+
     client_factory = Type(klass=AsyncKernelClient, default_value=QuickReadyClient)
+    base_dir: str | None = None  # set by the worker
+    kernel_dir: str = ""
+
+    async def _async_pre_start_kernel(self, **kw):
+        import tempfile
+
+        if self.provisioner is None:
+            self.kernel_id = self.kernel_id or kw.pop("kernel_id", None) or str(uuid.uuid4())
+            self.kernel_dir = tempfile.mkdtemp(prefix="k-", dir=type(self).base_dir)
+            os.mkdir(os.path.join(self.kernel_dir, "work"))
+            # Unix sockets: no ports to race for, and they work across the sandbox's network namespace
+            self.transport = "ipc"
+            self.connection_file = os.path.join(self.kernel_dir, "kernel.json")
+            self.ip = os.path.join(self.kernel_dir, "ipc")
+            self.provisioner = ZygoteProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec,
+                                                 parent=self)
+        return await super()._async_pre_start_kernel(**kw)
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart=restart)
+        if self.kernel_dir and not restart:
+            import shutil
+
+            shutil.rmtree(self.kernel_dir, ignore_errors=True)
 
     async def _async_wait(self, pollinterval: float = 0.1) -> None:
         await super()._async_wait(pollinterval=0.01)  # a forked kernel exits in milliseconds
 
-    async def _async_pre_start_kernel(self, **kw):
-        if self.provisioner is None:
-            self.kernel_id = self.kernel_id or kw.pop("kernel_id", None) or str(uuid.uuid4())
-            self.provisioner = ZygoteProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec,
-                                                 parent=self)
-        return await super()._async_pre_start_kernel(**kw)
 
 
 if __name__ == "__main__":

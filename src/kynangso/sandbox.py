@@ -1,0 +1,146 @@
+"""The sandbox a learner's kernel runs in while it is graded (Linux; full isolation needs root).
+
+`enter(policy)` runs in the forked kernel process (zygote.py) before any learner code:
+
+- a new network namespace: no network at all, not even the machine's 127.0.0.1 (the kernel talks
+  to the grader over Unix sockets in its own folder);
+- a new mount namespace where every existing mount is read-only, /tmp and /dev/shm are fresh and
+  empty, the cohorts (gradebooks, notebooks with hidden tests, other officials' work) and the
+  source notebooks are covered by empty folders, and only this kernel's own folder is writable;
+- an unprivileged user (nobody) with no supplementary groups and no way to gain privileges; the
+  folders Python needs are made reachable for it (a home folder holding the interpreter is covered
+  and the interpreter's folder bound back, read-only);
+- the working folder is a fresh, empty folder: files a submission brings are not there, so not
+  importable.
+
+Without root (an instructor's laptop) `available()` says why and the grader runs kernels with the
+resource limits only; course/bao-mat-cham-bai.md tells instructors what that means.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import pwd
+import stat
+import sys
+from functools import lru_cache
+
+CLONE_NEWNS, CLONE_NEWNET = 0x00020000, 0x40000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 32, 4096, 16384, 1 << 18
+PR_SET_NO_NEW_PRIVS = 38
+SKIP_RO = ("/proc", "/sys", "/dev")
+
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def _check(ret: int, what: str) -> None:
+    if ret != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"{what}: {os.strerror(err)}")
+
+
+def _mount(src: str | None, target: str, fstype: str | None, flags: int, data: str | None = None) -> None:
+    _check(_libc.mount(src and src.encode(), target.encode(), fstype and fstype.encode(), flags,
+                       data and data.encode()), f"mount {target}")
+
+
+def kernel_user() -> tuple[int, int] | None:
+    try:
+        pw = pwd.getpwnam("nobody")
+        return pw.pw_uid, pw.pw_gid
+    except KeyError:
+        return None
+
+
+@lru_cache(maxsize=1)
+def available() -> str | None:
+    """None when kernels can be isolated here, else why not (in English, for the grader's log)."""
+    if sys.platform != "linux":
+        return "the sandbox needs Linux namespaces"
+    if os.geteuid() != 0:
+        return "the sandbox needs root (network and mount namespaces); kernels run with resource limits only"
+    if kernel_user() is None:
+        return "no 'nobody' user to run kernels as"
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os._exit(0 if _libc.unshare(CLONE_NEWNS | CLONE_NEWNET) == 0 else 1)
+        finally:
+            os._exit(1)
+    _, status = os.waitpid(pid, 0)
+    return None if os.waitstatus_to_exitcode(status) == 0 else "unshare() is not permitted here (a container without CAP_SYS_ADMIN?)"
+
+
+def _blocking_ancestors(path: str) -> tuple[str, str] | None:
+    """The first ancestor of `path` that others cannot enter, and its child on the way to `path`."""
+    parts = os.path.abspath(path).split(os.sep)
+    for i in range(2, len(parts)):
+        ancestor = os.sep.join(parts[:i]) or os.sep
+        if not os.stat(ancestor).st_mode & stat.S_IXOTH:
+            return ancestor, os.sep.join(parts[: i + 1])
+    return None
+
+
+def python_paths() -> list[str]:
+    return sorted({os.path.realpath(p) for p in (sys.base_prefix, sys.prefix, sys.exec_prefix)})
+
+
+def prepare_dir(path: str, uid: int | None, gid: int | None) -> None:
+    """Give the kernel's folder to the kernel's user (run by the grader, as root, before the fork)."""
+    if uid is None:
+        return
+    for root, dirs, files in os.walk(path):
+        os.chown(root, uid, gid)
+        for f in files:
+            os.chown(os.path.join(root, f), uid, gid)
+
+
+def enter(kernel_dir: str, hide: list[str], keep: list[str] = ()) -> None:
+    """Isolate the calling process (a freshly forked kernel, still single-threaded)."""
+    user = kernel_user()
+    kernel_dir = os.path.realpath(kernel_dir)
+    _check(_libc.unshare(CLONE_NEWNS | CLONE_NEWNET), "unshare")
+    _mount(None, "/", None, MS_REC | MS_PRIVATE)
+    # descriptors opened inside the new namespace, before anything is covered: bound back below
+    keep = {p: os.open(p, os.O_RDONLY | os.O_DIRECTORY) for p in map(os.path.realpath, keep) if os.path.isdir(p)}
+    keep[kernel_dir] = os.open(kernel_dir, os.O_RDONLY | os.O_DIRECTORY)
+    fresh = ["/tmp", "/dev/shm"]  # empty and writable (a learner's code may use tempfile)
+    covers = [*fresh, os.path.dirname(kernel_dir), *hide]
+    for p in python_paths():
+        block = _blocking_ancestors(p)
+        if block:
+            covers.append(block[0])
+            keep.setdefault(p, os.open(p, os.O_RDONLY | os.O_DIRECTORY))
+    covered: list[str] = []
+    for target in sorted({os.path.realpath(c) for c in covers}, key=len):
+        if any(target == c or target.startswith(c + "/") for c in covered) or not os.path.isdir(target):
+            continue
+        mode = "mode=1777,size=256m" if target in fresh else "mode=0755,size=1m"
+        _mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, mode)
+        covered.append(target)
+    for target, fd in sorted(keep.items(), key=lambda kv: len(kv[0])):
+        if not any(target == c or target.startswith(c + "/") for c in covered):
+            os.close(fd)  # never covered: nothing to bind back
+            continue
+        os.makedirs(target, exist_ok=True)
+        _mount(f"/proc/self/fd/{fd}", target, None, MS_BIND | MS_REC)
+        os.close(fd)
+    # every other mount read-only (the fresh folders and the kernel's own folder stay writable)
+    writable = [*fresh, kernel_dir]
+    done = set()
+    for line in open("/proc/self/mountinfo", encoding="utf-8"):
+        mp = line.split()[4].replace("\\040", " ")
+        if mp in done or mp.startswith(SKIP_RO) or any(mp == w or mp.startswith(w + "/") for w in writable):
+            continue
+        done.add(mp)
+        try:
+            _mount(None, mp, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+        except OSError:
+            _mount(None, mp, None, MS_BIND | MS_REMOUNT | MS_RDONLY)
+    if user:
+        uid, gid = user
+        os.setgroups([])
+        os.setgid(gid)
+        os.setuid(uid)
+    _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl")
