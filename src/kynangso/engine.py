@@ -415,8 +415,9 @@ def default_workers() -> int:
 class Progress:
     """done / total, failures and ETA: a tqdm bar on a terminal, a line every tenth otherwise."""
 
-    def __init__(self, total: int, enabled: bool = True, stream=None, desc: str = "Chấm bài"):
-        self.total, self.done, self.failed, self.desc = total, 0, 0, desc
+    def __init__(self, total: int, enabled: bool = True, stream=None, desc: str = "Chấm bài",
+                 failed_label: str = "không chấm được"):
+        self.total, self.done, self.failed, self.desc, self.failed_label = total, 0, 0, desc, failed_label
         self.stream = stream or sys.stderr
         self.start = time.perf_counter()
         self.bar = None
@@ -431,13 +432,13 @@ class Progress:
         self.done += 1
         self.failed += 0 if result.get("ok") else 1
         if self.bar is not None:
-            self.bar.set_postfix_str(f"không chấm được: {self.failed}", refresh=False)
+            self.bar.set_postfix_str(f"{self.failed_label}: {self.failed}", refresh=False)
             self.bar.update(1)
         elif self.enabled and (self.done >= self._next_line or self.done == self.total):
             self._next_line = self.done + max(1, self.total // 10)
             elapsed = time.perf_counter() - self.start
             eta = elapsed / self.done * (self.total - self.done)
-            print(f"  {self.desc.lower()}: {self.done}/{self.total}, không chấm được: {self.failed}, "
+            print(f"  {self.desc.lower()}: {self.done}/{self.total}, {self.failed_label}: {self.failed}, "
                   f"đã chạy {elapsed:.0f} s, còn khoảng {eta:.0f} s", file=self.stream, flush=True)
 
     def close(self) -> None:

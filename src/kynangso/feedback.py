@@ -18,7 +18,7 @@ def feedback(root: Path, modules, workers: int | None = None, students: list[str
     jobs = [(m.id, d.name) for m in modules
             for d in (sorted(autograded.iterdir()) if autograded.is_dir() else [])
             if (d / m.id).is_dir() and (not students or d.name in students)]
-    bar = engine.Progress(len(jobs), enabled=progress, desc="Viết phản hồi")
+    bar = engine.Progress(len(jobs), enabled=progress, desc="Viết phản hồi", failed_label="lỗi")
     try:
         return engine.run(root, jobs, workers or engine.default_workers(), engine.Limits(),
                           on_result=bar.update, task=engine.feedback_one)
