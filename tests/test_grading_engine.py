@@ -29,7 +29,7 @@ WARN_HOOK = ("\nimport warnings\nwarnings.simplefilter('always')\n"
 HONEST = ["passes-all", "fails-hidden", "blank", "syntax-error", "seeded-1", "seeded-2", "seeded-3"]
 ATTACKS_ON_THE_GRADER = ["corrupted-json", "renamed-notebook", "kernel-dies", "kernel-dies-after-full-marks",
                          "infinite-loop", "swallows-interrupt", "memory-bomb", "huge-output",
-                         "deleted-test-cell", "warning-in-answer", "slow-notebook"]
+                         "deleted-test-cell", "altered-test-cell", "warning-in-answer", "slow-notebook"]
 SCENARIOS = HONEST + ATTACKS_ON_THE_GRADER
 
 
@@ -134,6 +134,12 @@ def graded(tmp_path_factory):
         nb.cells = [c for c in nb.cells if nbm.grade_id(c) != "q2_tests"]
     submit("deleted-test-cell", best, edit=drop_q2_tests)
 
+    def neuter_q4_tests(nb):
+        for c in nb.cells:
+            if nbm.grade_id(c) == "q4_tests":
+                c.source = "pass  # không cần kiểm tra\n"
+    submit("altered-test-cell", {**best, gid["q4"]: "tong_dan_so = 1\n"}, edit=neuter_q4_tests)
+
     # stock nbgrader on a copy holding only the honest submissions
     stock = root.parent / "stock"
     shutil.copytree(root, stock)
@@ -163,6 +169,7 @@ def test_every_scenario_scores_exactly_and_is_reported(graded):
         "slow-notebook": 0.0,  # stopped by the notebook's wall clock
         "memory-bomb": total - qs["q4"].points,  # MemoryError in that cell, the kernel lives on
         "huge-output": total, "deleted-test-cell": total, "warning-in-answer": total,
+        "altered-test-cell": total - qs["q4"].points,  # the test cell is put back from the source
     }
     exported = {r["student_id"]: float(r["score"]) for r in read_csv(root / "grades.csv") if r["assignment"] == MODULE}
     with nbg.gradebook(root) as gb:
