@@ -47,6 +47,14 @@ ATTACKS = {
         "for _p in %r:\n    try:\n        open(_p, 'w').write('pwned')\n    except OSError:\n        pass\n"
         % [str(ctx["outside"]), str(ctx["root"] / "submitted" / "witness" / MODULE / NAME)]),
     "sys-exit": lambda ctx: "import sys\nsys.exit(0)\n",
+    # another official's kernel killed while it is being graded would lose their submission
+    "kill-other-kernels": lambda ctx: (
+        "import os, signal, time\n_end = time.time() + 6\nwhile time.time() < _end:\n"
+        "    for _d in os.listdir('/proc'):\n        if not _d.isdigit() or int(_d) == os.getpid():\n            continue\n"
+        "        try:\n            _cmd = open(f'/proc/{_d}/cmdline', 'rb').read()\n"
+        "            if b'ipykernel' in _cmd or b'kynangso' in _cmd or b'nbgrader' in _cmd:\n"
+        "                os.kill(int(_d), signal.SIGKILL)\n        except OSError:\n            pass\n"
+        "    time.sleep(0.05)\n"),
     "script-in-output": lambda ctx: (
         "from IPython.display import HTML, display\n"
         "display(HTML('<script>window.PWNED = 1</script><img src=x onerror=\"alert(1)\">'))\n"),

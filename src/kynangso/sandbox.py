@@ -7,7 +7,8 @@
 - a new mount namespace where every existing mount is read-only, /tmp and /dev/shm are fresh and
   empty, the cohorts (gradebooks, notebooks with hidden tests, other officials' work) and the
   source notebooks are covered by empty folders, and only this kernel's own folder is writable;
-- an unprivileged user (nobody) with no supplementary groups and no way to gain privileges; the
+- an unprivileged user of its own (one per worker, in the group of nobody), with no supplementary
+  groups and no way to gain privileges, so it cannot signal other officials' kernels; the
   folders Python needs are made reachable for it (a home folder holding the interpreter is covered
   and the interpreter's folder bound back, read-only);
 - the working folder is a fresh, empty folder: files a submission brings are not there, so not
@@ -45,12 +46,18 @@ def _mount(src: str | None, target: str, fstype: str | None, flags: int, data: s
                        data and data.encode()), f"mount {target}")
 
 
-def kernel_user() -> tuple[int, int] | None:
+UID_BASE = 1_000_000  # kernels run as UID_BASE + the worker's pid: no user of the machine has it
+
+
+def kernel_user(worker_pid: int | None = None) -> tuple[int, int] | None:
+    """The unprivileged user a worker's kernels run as: a user of their own (never `nobody`, which
+    every kernel would share: a learner's code could then signal another official's kernel), in
+    the group of `nobody`."""
     try:
-        pw = pwd.getpwnam("nobody")
-        return pw.pw_uid, pw.pw_gid
+        gid = pwd.getpwnam("nobody").pw_gid
     except KeyError:
         return None
+    return UID_BASE + (os.getpid() if worker_pid is None else worker_pid), gid
 
 
 @lru_cache(maxsize=1)
@@ -96,9 +103,8 @@ def prepare_dir(path: str, uid: int | None, gid: int | None) -> None:
             os.chown(os.path.join(root, f), uid, gid)
 
 
-def enter(kernel_dir: str, hide: list[str], keep: list[str] = ()) -> None:
+def enter(kernel_dir: str, hide: list[str], keep: list[str] = (), user: tuple[int, int] | None = None) -> None:
     """Isolate the calling process (a freshly forked kernel, still single-threaded)."""
-    user = kernel_user()
     kernel_dir = os.path.realpath(kernel_dir)
     _check(_libc.unshare(CLONE_NEWNS | CLONE_NEWNET), "unshare")
     _mount(None, "/", None, MS_REC | MS_PRIVATE)

@@ -81,7 +81,7 @@ def _become_kernel(req: dict) -> None:
         if box:
             from . import sandbox
 
-            sandbox.enter(box["kernel_dir"], box["hide"], box["keep"])
+            sandbox.enter(box["kernel_dir"], box["hide"], box["keep"], box.get("user"))
             resource.setrlimit(resource.RLIMIT_NPROC, (PROCESS_LIMIT, PROCESS_LIMIT))
         os.environ.clear()
         os.environ.update(req.get("env") or {})
@@ -285,8 +285,8 @@ class ZygoteProvisioner(LocalProvisioner):
         if type(self).sandbox is not None:
             from . import sandbox
 
-            box = {"kernel_dir": kernel_dir, **type(self).sandbox}
             user = sandbox.kernel_user()
+            box = {"kernel_dir": kernel_dir, "user": user, **type(self).sandbox}
             sandbox.prepare_dir(kernel_dir, *(user or (None, None)))
         pid = await asyncio.to_thread(zygote.spawn, args, env, cwd, type(self).limits, box)
         self.process = ForkedKernel(pid)
