@@ -12,10 +12,8 @@ LEAKS = (nbm.BEGIN_SOLUTION, nbm.END_SOLUTION, nbm.BEGIN_HIDDEN, nbm.END_HIDDEN)
 
 def _validator():
     from nbgrader.validator import Validator
-    from traitlets.config import Config
 
-    # Unix sockets, like the grader's kernels: no ports to race for, no plain-TCP warning from each kernel
-    return Validator(config=Config({"KernelManager": {"transport": "ipc"}}))
+    return Validator()
 
 
 def validate_source(path: Path) -> list[str]:
