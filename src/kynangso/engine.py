@@ -41,7 +41,7 @@ from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute, LimitOutput, NbGraderPreprocessor, SaveAutoGrades
 
 from . import notebook as nbm
-from . import paths, zygote
+from . import nbg, paths, zygote
 
 TRUNCATED = "\n... [Đã cắt bớt: ô này in ra quá {limit:,} ký tự.]\n"
 
@@ -53,11 +53,6 @@ class Limits:
     notebook_timeout: int = 300
     memory_mb: int = 3072
     output_chars: int = 100_000
-
-
-def db_url(root: Path) -> str:
-    # a busy timeout so that workers writing at the same moment wait instead of failing
-    return f"sqlite:///{root / 'gradebook.db'}?timeout=120"
 
 
 # ---------------------------------------------------------------- bounded preprocessors
@@ -106,13 +101,18 @@ class GuardedExecute(Execute):
         if outs and outs[-1] is out:
             outs.pop()
         if used <= limit:  # the first output past the limit: keep what fits, say it was cut
-            note = TRUNCATED.format(limit=limit)
-            if out.get("output_type") == "stream":
-                out["text"] = out["text"][: max(0, limit - used - len(note))] + note
-                outs.append(out)
-            else:
-                outs.append(new_output("stream", name="stdout", text=note))
+            outs.append(_cut(out, limit - used, limit))
         return None
+
+
+def _cut(out, room: int, limit: int):
+    """The part of an output that fits in `room` characters, ending with a note that it was cut
+    (an output that is not text is replaced by the note)."""
+    note = TRUNCATED.format(limit=limit)
+    if out.get("output_type") != "stream":
+        return new_output("stream", name="stdout", text=note)
+    out["text"] = out["text"][: max(0, room - len(note))] + note
+    return out
 
 
 def _chars(out) -> int:
@@ -137,12 +137,10 @@ class CharLimitOutput(LimitOutput):
                 continue
             size = _chars(out)
             if used + size > self.max_chars:
-                note = TRUNCATED.format(limit=self.max_chars)
-                if out.output_type == "stream" and out.text.endswith(note):
+                if out.output_type == "stream" and out.text.endswith(TRUNCATED.format(limit=self.max_chars)):
                     kept.append(out)  # already cut while it arrived
-                elif used < self.max_chars and out.output_type == "stream":
-                    out.text = out.text[: max(0, self.max_chars - used - len(note))] + note
-                    kept.append(out)
+                elif used < self.max_chars:
+                    kept.append(_cut(out, self.max_chars - used, self.max_chars))
                 used = self.max_chars + 1
                 continue
             used += size
@@ -236,19 +234,14 @@ _WORKER: dict = {}
 
 
 def _base_config(root: Path, limits: Limits):
-    from nbconvert.preprocessors import ClearMetadataPreprocessor
-    from nbgrader.preprocessors import AssignLatePenalties, CheckCellMetadata, IgnorePattern
+    from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+    from nbgrader.preprocessors import AssignLatePenalties, CheckCellMetadata, GetGrades, IgnorePattern
     from traitlets.config.loader import PyFileConfigLoader
 
-    from . import nbg
-
     cfg = PyFileConfigLoader(nbg.COURSE_CONFIG, path=str(root)).load_config()
-    cfg.CourseDirectory.db_url = db_url(root)
+    cfg.CourseDirectory.db_url = nbg.db_url(root, nbg.BUSY_TIMEOUT)
     cfg.BaseConverter.force = True
     cfg.GuardedExecute.timeout = limits.cell_timeout
-    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-    from nbgrader.preprocessors import GetGrades
-
     cfg.GenerateFeedback.preprocessors = [GetGrades, LearnerFeedback, CSSHTMLHeaderPreprocessor]
     cfg.Autograde.autograde_preprocessors = [
         GuardedExecute, IgnorePattern, ClearMetadataPreprocessor, CharLimitOutput,
@@ -406,10 +399,6 @@ def run(root: Path, jobs: list[tuple[str, str]], workers: int, limits: Limits,
             finally:
                 pool.shutdown(wait=not broken, cancel_futures=True)
     return results
-
-
-def default_workers() -> int:
-    return max(1, os.cpu_count() or 1)
 
 
 class Progress:

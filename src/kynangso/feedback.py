@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import check, engine, nbg
+from . import check, engine, execute, nbg
 
 
 def feedback(root: Path, modules, workers: int | None = None, students: list[str] | None = None,
@@ -20,7 +20,7 @@ def feedback(root: Path, modules, workers: int | None = None, students: list[str
             if (d / m.id).is_dir() and (not students or d.name in students)]
     bar = engine.Progress(len(jobs), enabled=progress, desc="Viết phản hồi", failed_label="lỗi")
     try:
-        return engine.run(root, jobs, workers or engine.default_workers(), engine.Limits(),
+        return engine.run(root, jobs, workers or execute.default_workers(), engine.Limits(),
                           on_result=bar.update, task=engine.feedback_one)
     finally:
         bar.close()

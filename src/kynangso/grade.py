@@ -8,15 +8,13 @@ A submission that cannot be graded never stops the batch and never keeps an olde
 from __future__ import annotations
 
 import csv
-import os
 import shutil
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
-from . import check, cohort, engine, execute, nbg, paths
+from . import check, cohort, engine, execute, nbg
 from . import notebook as nbm
 
 REPORT_FILE = "grading-report.csv"
@@ -107,21 +105,6 @@ def failure_reason(kind: str, limits: engine.Limits, log: str = "") -> str:
     return f"{text} Chi tiết: {log}." if log else text
 
 
-@contextmanager
-def open_gradebook(root: Path):
-    """The cohort's gradebook, with a busy timeout (workers may be writing), fully closed on exit
-    (no SQLite connection may outlive it into the forked workers)."""
-    from nbgrader.api import Gradebook
-
-    os.environ["PATH"] = paths.tool_env()["PATH"]  # creating a gradebook runs `alembic`
-    gb = Gradebook(engine.db_url(root), course_id=nbg.COURSE_ID)
-    try:
-        yield gb
-    finally:
-        gb.close()
-        gb.engine.dispose()
-
-
 def record_zero(root: Path, gb, module_id: str, student: str) -> None:
     """This submission could not be graded: it scores 0 in the gradebook and the export (no earlier
     grade survives), and what an earlier grading left in autograded/ and feedback/ is removed.
@@ -210,21 +193,21 @@ def grade(root: Path, modules, workers: int | None = None, students: list[str] |
     grading-report.csv. Submissions that cannot be graded score 0 and say why."""
     limits = limits or engine.Limits()
     plans = [prepare(root, m, students) for m in modules]
-    with open_gradebook(root) as gb:
+    with nbg.gradebook(root) as gb:
         for plan in plans:
             for s in plan.broken:
                 record_zero(root, gb, plan.module.id, s)
     jobs = [(p.module.id, s) for p in plans for s in p.ok]
     bar = engine.Progress(len(jobs), enabled=progress)
     try:
-        results = engine.run(root, jobs, workers or engine.default_workers(), limits, on_result=bar.update,
+        results = engine.run(root, jobs, workers or execute.default_workers(), limits, on_result=bar.update,
                              isolate=isolate)
     finally:
         bar.close()
     failed = {(r["module"], r["student"]): failure_reason(r["failure"], limits, r.get("log", ""))
               for r in results if not r["ok"]}
     rows: list[Row] = []
-    with open_gradebook(root) as gb:
+    with nbg.gradebook(root) as gb:
         for plan in plans:
             module_id, expected = plan.module.id, plan.expected
             max_score = gb.find_assignment(module_id).max_score

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from contextlib import contextmanager
 import sys
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from . import paths
 
 COURSE_CONFIG = "nbgrader_config.py"
 COURSE_ID = "kynangso-vinhtuong"  # as in grading/nbgrader_config.py
+BUSY_TIMEOUT = 120  # seconds a gradebook writer waits for another
 
 
 def course_root(name: str, create: bool = True) -> Path:
@@ -37,19 +39,29 @@ def course_root(name: str, create: bool = True) -> Path:
     return root
 
 
-def db_url(root: Path) -> str:
-    return f"sqlite:///{root / 'gradebook.db'}"
+def db_url(root: Path, busy_timeout: int | None = None) -> str:
+    """The gradebook's URL; with a busy timeout (seconds) writers wait for each other instead of
+    failing (the grading workers write at the same time)."""
+    url = f"sqlite:///{root / 'gradebook.db'}"
+    return f"{url}?timeout={busy_timeout}" if busy_timeout else url
 
 
+@contextmanager
 def gradebook(root: Path):
-    """An open nbgrader Gradebook for the cohort (use as a context manager)."""
+    """The cohort's open nbgrader Gradebook (a context manager), fully closed on exit: no SQLite
+    connection may outlive it, e.g. into forked grading workers."""
     import os
 
     from nbgrader.api import Gradebook
 
     # Creating a gradebook runs `alembic` from PATH (see paths.tool_env).
     os.environ["PATH"] = paths.tool_env()["PATH"]
-    return Gradebook(db_url(root), course_id=COURSE_ID)
+    gb = Gradebook(db_url(root, BUSY_TIMEOUT), course_id=COURSE_ID)
+    try:
+        yield gb
+    finally:
+        gb.close()
+        gb.engine.dispose()
 
 
 def run(root: Path, *args: str, log_name: str | None = None) -> subprocess.CompletedProcess:
