@@ -1,18 +1,15 @@
 """The whole pipeline on a small cohort whose officials are named by scenario.
 
 build (check, release, validate both ways) -> cohort -> submissions -> grade -> grades.csv and
-grading-report.csv -> feedback. The grading engine's own scenarios are in test_grading_engine.py. A corrupted submission is reported by name with its reason, replaces an
-earlier good grade (no stale grade survives), keeps its file untouched, and every other official
-is graded.
+grading-report.csv -> feedback. A corrupted submission is reported by name with its reason,
+replaces an earlier good grade (no stale grade survives), keeps its file untouched, and every other
+official is graded. The grading engine's own scenarios are in test_grading_engine.py.
 """
 
-import csv
-
 import nbformat
+from scenarios import public_passing_mistake, read_csv, write_roster
 
-import pytest
-
-from kynangso import check, cli, execute, manifest, nbg, simulate
+from kynangso import cli, manifest, nbg, simulate
 from kynangso import notebook as nbm
 
 SCENARIOS = ["passes-all", "fails-hidden", "blank", "syntax-error", "corrupted-json", "kernel-dies"]
@@ -20,30 +17,9 @@ MODULE = "00-lam-quen"
 CORRUPT = b'{"cells": [{"cell_type": "code", "source": "tong_dan_so = '
 
 
-def find_public_passing_mistake(source):
-    """A recorded mistake that the public tests accept (so only hidden tests can catch it)."""
-    candidates = []
-    for q in nbm.questions(source).values():
-        for a in q.answers:
-            for code in nbm.mistakes(source.cells[a]):
-                candidates.append((q, a, code, check.variant(source, a, code, q.last_cell, public_only=True)))
-    runs = execute.run_all([c[3] for c in candidates])
-    for (q, a, code, _), run in zip(candidates, runs):
-        if all(execute.passed(run.nb.cells[t]) for t in q.tests):
-            return q, a, code
-    pytest.fail("no recorded mistake passes the public tests: the fails-hidden scenario needs one")
-
-
-def read_csv(path):
-    with open(path, encoding="utf-8") as f:
-        return list(csv.DictReader(f))
-
-
 def test_pipeline_grades_every_scenario(cohorts, tmp_path, capsys):
     roster = tmp_path / "roster.csv"
-    roster.write_text("ma_can_bo,ho_ten,ma_don_vi,chuc_vu,email\n" + "".join(
-        f"{s},Học Viên Mẫu {i},VT{i:02d},Công chức thử nghiệm,hv{i}.vt{i:02d}@vinhtuong.example\n"
-        for i, s in enumerate(SCENARIOS, start=1)), encoding="utf-8")
+    write_roster(roster, SCENARIOS)
     assert cli.main(["cohort", "e2e", "--roster", str(roster)]) == 0
     assert cli.main(["build", "--cohort", "e2e", "--module", MODULE]) == 0
     root = cohorts / "e2e"
@@ -70,7 +46,7 @@ def test_pipeline_grades_every_scenario(cohorts, tmp_path, capsys):
     first = {r["student_id"]: float(r["score"]) for r in read_csv(root / "grades.csv")}
     assert first["corrupted-json"] == first["kernel-dies"] == auto_total
 
-    q_hidden, a_hidden, wrong = find_public_passing_mistake(source)
+    q_hidden, a_hidden, wrong = public_passing_mistake(source)
     first_q = next(q for q in qs.values() if q.answers)
     submit("passes-all", best)
     submit("fails-hidden", {**best, nbm.grade_id(source.cells[a_hidden]): wrong})

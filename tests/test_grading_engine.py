@@ -5,7 +5,6 @@ grading-report.csv. Honest submissions are also graded by stock `nbgrader autogr
 of the cohort: the per-cell scores must be the same.
 """
 
-import csv
 import shutil
 import sqlite3
 import subprocess
@@ -14,7 +13,9 @@ import sys
 import nbformat
 import pytest
 
-from kynangso import check, cli, cohort, engine, execute, grade, manifest, nbg, simulate
+from scenarios import Released, public_passing_mistake, read_csv
+
+from kynangso import cli, engine, execute, grade, nbg, simulate
 from kynangso import notebook as nbm
 
 MODULE = "00-lam-quen"
@@ -31,11 +32,6 @@ ATTACKS_ON_THE_GRADER = ["corrupted-json", "renamed-notebook", "kernel-dies", "k
                          "infinite-loop", "swallows-interrupt", "memory-bomb", "huge-output",
                          "deleted-test-cell", "altered-test-cell", "warning-in-answer", "slow-notebook"]
 SCENARIOS = HONEST + ATTACKS_ON_THE_GRADER
-
-
-def read_csv(path):
-    with open(path, encoding="utf-8") as f:
-        return list(csv.DictReader(f))
 
 
 def per_cell(root):
@@ -58,19 +54,6 @@ def gradebook_rows(root):
         con.close()
 
 
-def public_passing_mistake(source):
-    candidates = []
-    for q in nbm.questions(source).values():
-        for a in q.answers:
-            for code in nbm.mistakes(source.cells[a]):
-                candidates.append((q, a, code, check.variant(source, a, code, q.last_cell, public_only=True)))
-    runs = execute.run_all([c[3] for c in candidates])
-    for (q, a, code, _), run in zip(candidates, runs):
-        if all(execute.passed(run.nb.cells[t]) for t in q.tests):
-            return q, a, code
-    pytest.fail("no recorded mistake passes the public tests")
-
-
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     """A cohort with one submission per scenario, graded by the engine (and the honest ones by stock
@@ -78,29 +61,9 @@ def graded(tmp_path_factory):
     mp = pytest.MonkeyPatch()
     tmp = tmp_path_factory.mktemp("engine")
     mp.setenv("KYNANGSO_COHORTS", str(tmp / "cohorts"))
-    roster = tmp / "roster.csv"
-    roster.write_text("ma_can_bo,ho_ten,ma_don_vi,chuc_vu,email\n" + "".join(
-        f"{s},Học Viên Mẫu {i},VT{i:02d},Công chức thử nghiệm,hv{i}.vt{i:02d}@vinhtuong.example\n"
-        for i, s in enumerate(SCENARIOS, start=1)), encoding="utf-8")
-    root = cohort.create("eng", roster)
-    assert nbg.run(root, "generate_assignment", MODULE, "--force").returncode == 0
-    module = manifest.load().module(MODULE)
-    source = nbm.read(module.source / NAME)
-    release = nbm.read(root / "release" / MODULE / NAME)
-    best = simulate.solutions(source)
-    qs = nbm.questions(source)
-    gid = {k: nbm.grade_id(source.cells[q.answers[0]]) for k, q in qs.items() if q.answers}
+    r = Released(tmp, "eng", SCENARIOS, MODULE)
+    root, source, best, qs, gid, submit = r.root, r.source, r.best, r.questions, r.gid, r.submit
     auto_total = sum(q.points for q in qs.values() if q.tests)
-    when = simulate.datetime.fromisoformat("2022-05-09T08:00:00+07:00")
-
-    def submit(student, answers=None, raw=None, name=NAME, edit=None):
-        nb = simulate.fill(release, source, answers or {})
-        if edit:
-            edit(nb)
-        folder = root / "submitted" / student / MODULE
-        shutil.rmtree(folder, ignore_errors=True)
-        simulate.write_submission(root, student, MODULE, {} if raw else {name: nb}, when,
-                                  raw={name: raw} if raw else None)
 
     def run_grade(*extra):
         assert cli.main(["grade", "eng", "--module", MODULE, "--no-progress", *LIMITS, *extra]) == 0
@@ -118,7 +81,7 @@ def graded(tmp_path_factory):
     for n, seed in enumerate([11, 12, 13], start=1):
         rng = simulate.random.Random(seed)
         submit(f"seeded-{n}", simulate.seeded_answers(source, rng))
-    submit("corrupted-json", raw=CORRUPT)
+    submit("corrupted-json", raw={NAME: CORRUPT})
     submit("renamed-notebook", best, name="bai-tap (1).ipynb")
     submit("kernel-dies", {**best, gid["q5"]: "import os\nos._exit(1)\n"})
     submit("kernel-dies-after-full-marks", {**best, gid["q5"]: "import os\nos._exit(1)\n"})

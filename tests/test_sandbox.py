@@ -11,9 +11,9 @@ import threading
 import pytest
 from bs4 import BeautifulSoup
 
-from kynangso import cli, cohort, nbg, sandbox, simulate
-from kynangso import notebook as nbm
-from kynangso import manifest
+from scenarios import Released
+
+from kynangso import cli, nbg, sandbox
 
 MODULE = "00-lam-quen"
 NAME = "bai-tap.ipynb"
@@ -92,22 +92,9 @@ def attacked(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("sandbox")
     mp.setenv("KYNANGSO_COHORTS", str(tmp / "cohorts"))
     names = ["wrong-only", "witness", "os-exit", "shadow-pandas-module", *ATTACKS, *IN_KERNEL]
-    roster = tmp / "roster.csv"
-    roster.write_text("ma_can_bo,ho_ten,ma_don_vi,chuc_vu,email\n" + "".join(
-        f"{s},Học Viên Mẫu {i},VT{i:02d},Công chức thử nghiệm,hv{i}.vt{i:02d}@vinhtuong.example\n"
-        for i, s in enumerate(names, start=1)), encoding="utf-8")
-    root = cohort.create("atk", roster)
-    assert nbg.run(root, "generate_assignment", MODULE, "--force").returncode == 0
-    module = manifest.load().module(MODULE)
-    source = nbm.read(module.source / NAME)
-    release = nbm.read(root / "release" / MODULE / NAME)
-    best = simulate.solutions(source)
-    gid = {k: nbm.grade_id(source.cells[q.answers[0]]) for k, q in nbm.questions(source).items() if q.answers}
+    r = Released(tmp, "atk", names, MODULE)
+    root, best, gid, submit = r.root, r.best, r.gid, r.submit
     wrong = {**best, gid["q4"]: WRONG_Q4, gid["q5"]: WRONG_Q5}
-    when = simulate.datetime.fromisoformat("2022-05-09T08:00:00+07:00")
-
-    def submit(student, answers, raw=None):
-        simulate.write_submission(root, student, MODULE, {NAME: simulate.fill(release, source, answers)}, when, raw=raw)
 
     received = []
     server = socket.socket()
