@@ -104,3 +104,36 @@ def test_a_broken_file_is_taken_when_the_module_is_given(sent, capsys):
     assert cli.main(["collect", "lop", str(only), "--module", "00-lam-quen"]) == 0
     # written as sent: grading will say it is broken (test_grading_engine.py)
     assert (root / "submitted" / "cb0006" / "00-lam-quen" / "bai-tap.ipynb").read_bytes() == files["cb0006.ipynb"]
+
+
+def mail(sender, attachments, date="Mon, 09 May 2022 08:30:00 +0700"):
+    from email.message import EmailMessage
+
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = "giang.vien@vinhtuong.example"
+    msg["Subject"] = "Nộp bài tập mô-đun 00"
+    msg["Date"] = date
+    msg.set_content("Kính gửi thầy/cô, em gửi bài tập.")
+    for name, body in attachments.items():
+        msg.add_attachment(body, maintype="application", subtype="octet-stream", filename=name)
+    return bytes(msg)
+
+
+def test_notebooks_attached_to_saved_emails_are_matched_by_sender(sent, tmp_path):
+    root, _, _ = sent
+    box = tmp_path / "thu-da-luu"
+    box.mkdir()
+    (box / "thu-1.eml").write_bytes(mail("Học Viên Mẫu 1 <HV1.VT01@vinhtuong.example>",
+                                         {"bai-tap.ipynb": notebook_bytes("00-lam-quen"), "anh.png": b"\x89PNG"}))
+    (box / "thu-2.eml").write_bytes(mail("nguoi.la@example.com", {"bai-tap.ipynb": notebook_bytes("00-lam-quen")}))
+    (box / "thu-3.eml").write_bytes(mail("hv3.vt03@vinhtuong.example", {}))
+    res = collect.match(root, box, manifest.load().ready_modules())
+    assert [(i.name, i.student, i.module) for i in res.written] == [("thu-1.eml/bai-tap.ipynb", "cb0001", "00-lam-quen")]
+    assert [i.name for i in res.problems] == ["thu-2.eml/bai-tap.ipynb"]
+    assert "không tìm thấy mã cán bộ" in res.problems[0].problem
+    assert sorted(res.ignored) == ["thu-1.eml/anh.png", "thu-3.eml"]
+    collect.write(root, res.written)
+    sub = root / "submitted" / "cb0001" / "00-lam-quen"
+    assert (sub / "bai-tap.ipynb").read_bytes() == notebook_bytes("00-lam-quen")
+    assert (sub / "timestamp.txt").read_text(encoding="utf-8").startswith("2022-05-09 08:30:00+07:00")

@@ -2,8 +2,9 @@
 cohort's submitted/ folder, matched to officials of the roster.
 
 An official is recognised by their code (ma_can_bo, e.g. cb0059) or e-mail address written in the
-file's name or in a folder of its path (e-mail clients save attachments per sender), or by the
-notebook's metadata (`kynangso.ma_can_bo`). The module is the one given with --module or, when
+file's name or in a folder of its path (e-mail clients save attachments per sender), by the sender
+of a saved e-mail (.eml) that carries the notebook as an attachment, or by the notebook's metadata
+(`kynangso.ma_can_bo`). The module is the one given with --module or, when
 absent, the one whose graded cells the notebook carries. A file that matches nobody, several
 officials, or no module, and two files for the same official and module, are reported and not
 written: the instructor decides, the tool never guesses. A learner's file is written byte for byte
@@ -28,9 +29,10 @@ MAX_BYTES = 50 * 1024 * 1024  # a notebook larger than this is not a course note
 
 @dataclass
 class Item:
-    name: str  # where it came from (path inside the folder or the zip)
+    name: str  # where it came from (path inside the folder or the zip; an e-mail's attachment: mail/file)
     body: bytes
     mtime: datetime
+    sender: str = ""  # the From address of the e-mail that carried it
     student: str | None = None
     module: str | None = None
     notebook: str | None = None
@@ -44,35 +46,60 @@ class Result:
     ignored: list[str] = field(default_factory=list)
 
 
-def _items(source: Path, ignored: list[str]) -> list[Item]:
-    """Every .ipynb in a folder or a zip, with its bytes and time; other files are listed as ignored."""
+def _from_mail(name: str, body: bytes, ignored: list[str]) -> list[Item]:
+    """The notebooks attached to a saved e-mail (.eml), with the sender's address and the date sent."""
+    from email import message_from_bytes, policy
+    from email.utils import parseaddr
+
+    msg = message_from_bytes(body, policy=policy.default)
+    sender = parseaddr(str(msg.get("From", "")))[1].lower()
+    try:
+        sent = msg["Date"].datetime if msg["Date"] else None
+    except (TypeError, ValueError, AttributeError):
+        sent = None
     out = []
+    for part in msg.iter_attachments():
+        filename = part.get_filename() or ""
+        if filename.lower().endswith(".ipynb"):
+            out.append(Item(f"{name}/{filename}", part.get_payload(decode=True) or b"",
+                            sent or datetime.now(timezone.utc), sender))
+        elif filename:
+            ignored.append(f"{name}/{filename}")
+    if not out:
+        ignored.append(name)
+    return out
+
+
+def _add(out: list[Item], ignored: list[str], name: str, read, size: int, mtime: datetime) -> None:
+    low = name.lower()
+    if not low.endswith((".ipynb", ".eml")):
+        ignored.append(name)
+    elif size > MAX_BYTES:
+        out.append(Item(name, b"", mtime, problem=f"tệp quá lớn ({size:,} byte), không phải bài làm"))
+    elif low.endswith(".eml"):
+        out.extend(_from_mail(name, read(), ignored))
+    else:
+        out.append(Item(name, read(), mtime))
+
+
+def _items(source: Path, ignored: list[str]) -> list[Item]:
+    """Every .ipynb in a folder or a zip, and every .ipynb attached to a saved e-mail (.eml) there,
+    with its bytes and time; other files are listed as ignored."""
+    out: list[Item] = []
     if source.is_file() and zipfile.is_zipfile(source):
         with zipfile.ZipFile(source) as z:
             for info in z.infolist():
                 name = info.filename
                 if info.is_dir() or "__MACOSX" in name or ".ipynb_checkpoints" in name:
                     continue
-                if not name.lower().endswith(".ipynb"):
-                    ignored.append(name)
-                elif info.file_size > MAX_BYTES:
-                    out.append(Item(name, b"", datetime.now(timezone.utc),
-                                    problem=f"tệp quá lớn ({info.file_size:,} byte), không phải bài làm"))
-                else:
-                    local = datetime(*info.date_time).astimezone()
-                    out.append(Item(name, z.read(info), local))
+                _add(out, ignored, name, lambda info=info: z.read(info), info.file_size,
+                     datetime(*info.date_time).astimezone())
     elif source.is_dir():
         for p in sorted(source.rglob("*")):
             if not p.is_file() or ".ipynb_checkpoints" in p.parts:
                 continue
-            rel = p.relative_to(source).as_posix()
-            if p.suffix.lower() != ".ipynb":
-                ignored.append(rel)
-            elif p.stat().st_size > MAX_BYTES:
-                out.append(Item(rel, b"", datetime.now(timezone.utc),
-                                problem=f"tệp quá lớn ({p.stat().st_size:,} byte), không phải bài làm"))
-            else:
-                out.append(Item(rel, p.read_bytes(), datetime.fromtimestamp(p.stat().st_mtime).astimezone()))
+            _add(out, ignored, p.relative_to(source).as_posix(), p.read_bytes, p.stat().st_size,
+                 datetime.fromtimestamp(p.stat().st_mtime).astimezone())
     else:
         raise SystemExit(f"Không thấy thư mục hay tệp .zip: {source}")
     return out
@@ -90,7 +117,7 @@ def _grade_ids(body: bytes) -> tuple[dict | None, set[str]]:
 
 def _students(item: Item, nb: dict | None, people: list[dict]) -> set[str]:
     found = set()
-    path = item.name.lower()
+    path = f"{item.name} {item.sender}".lower()
     for p in people:
         sid, email = p["ma_can_bo"], (p.get("email") or "").lower()
         if re.search(rf"(?<![a-z0-9]){re.escape(sid.lower())}(?![a-z0-9])", path):
