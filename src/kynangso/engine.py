@@ -298,44 +298,45 @@ def _save_log(step: str, module_id: str, student: str, buf: io.StringIO) -> str:
     return str(rel)
 
 
-def grade_one(module_id: str, student: str) -> dict:
-    """Autograde one submission. Never raises: the result says what happened."""
-    from nbgrader.converters import Autograde
-
+def _job(step: str, module_id: str, student: str, work, failure) -> dict:
+    """Run one nbgrader step for one submission with its own log (logs/<step>/<module>/<student>.log).
+    Never raises: a submission must never stop the worker; the result says what happened."""
     buf, log = _job_log(module_id, student)
     start = time.perf_counter()
     result = {"module": module_id, "student": student, "ok": False, "failure": None}
     try:
         cfg, coursedir = _coursedir(module_id, student, log)
-        Autograde(coursedir=coursedir, config=cfg, log=log).start()
+        work(cfg, coursedir, log)
         result["ok"] = True
-    except BaseException as exc:  # noqa: BLE001 - a submission must never stop the worker
-        log.error("autograde failed: %s: %s", type(exc).__name__, exc)
-        result["failure"] = "notebook_timeout" if GuardedExecute.expired else classify(buf.getvalue())
+    except BaseException as exc:  # noqa: BLE001
+        log.error("%s failed: %s: %s", step, type(exc).__name__, exc)
+        result["failure"] = failure(buf.getvalue())
     result["seconds"] = round(time.perf_counter() - start, 3)
-    result["log"] = _save_log("grade", module_id, student, buf)
+    result["log"] = _save_log(step, module_id, student, buf)
     return result
+
+
+def grade_one(module_id: str, student: str) -> dict:
+    """Autograde one submission."""
+    from nbgrader.converters import Autograde
+
+    def work(cfg, coursedir, log):
+        Autograde(coursedir=coursedir, config=cfg, log=log).start()
+
+    return _job("grade", module_id, student, work,
+                lambda text: "notebook_timeout" if GuardedExecute.expired else classify(text))
 
 
 def feedback_one(module_id: str, student: str) -> dict:
     """nbgrader's feedback HTML for one autograded (and maybe hand-graded) submission."""
     from nbgrader.converters import GenerateFeedback
 
-    buf, log = _job_log(module_id, student)
-    start = time.perf_counter()
-    result = {"module": module_id, "student": student, "ok": False, "failure": None}
-    try:
-        cfg, coursedir = _coursedir(module_id, student, log)
+    def work(cfg, coursedir, log):
         GenerateFeedback(coursedir=coursedir, config=cfg, log=log).start()
         for page in (_WORKER["root"] / "feedback" / student / module_id).glob("*.html"):
             strip_scripts(page)
-        result["ok"] = True
-    except BaseException as exc:  # noqa: BLE001
-        log.error("feedback failed: %s: %s", type(exc).__name__, exc)
-        result["failure"] = "grader_error"
-    result["seconds"] = round(time.perf_counter() - start, 3)
-    result["log"] = _save_log("feedback", module_id, student, buf)
-    return result
+
+    return _job("feedback", module_id, student, work, lambda text: "grader_error")
 
 
 def classify(log: str) -> str:
