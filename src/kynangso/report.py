@@ -602,36 +602,35 @@ def charts(t: Tables) -> dict[str, str]:
     out["don_vi_mo_dun"] = _png(fig)
     plt.close(fig)
 
-    fig, ax = plt.subplots(figsize=(8, 0.45 * len(t.skills) + 1.2))
     labels = [f"{c} {n}" for c, n in zip(t.skills["Mã năng lực"], t.skills["Năng lực (DigComp 2.2)"])]
-    values = t.skills["Mức thành thạo (%)"].to_numpy(dtype=float)
-    ax.barh(labels[::-1], np.nan_to_num(values[::-1]),
-            color=["#c0392b" if v < cut else "#2e86c1" for v in values[::-1]])
-    for y, v in enumerate(values[::-1]):
-        if np.isnan(v):
-            ax.text(1, y, "chưa đo: chỉ có câu tự luận", va="center", fontsize=8, color="#555555")
-    ax.axvline(cut, color="#555555", linestyle="--", linewidth=1)
-    ax.set_xlim(0, 100)
-    ax.set_title("Mức thành thạo theo năng lực số DigComp 2.2")
-    ax.set_xlabel("Điểm đạt / điểm tối đa của các ô chấm tự động (%)")
-    ax.set_ylabel("Năng lực")
-    out["ky_nang"] = _png(fig)
-    plt.close(fig)
-
-    fig, ax = plt.subplots(figsize=(8, 0.28 * len(t.units) + 1.2))
-    comp = t.units["Tỷ lệ hoàn thành (%)"].to_numpy(dtype=float)[::-1]
-    ax.barh(rows[::-1], np.nan_to_num(comp), color=["#c0392b" if v < cut else "#2e86c1" for v in comp])
-    for y, v in enumerate(comp):
-        if np.isnan(v):
-            ax.text(1, y, "chưa có học viên", va="center", fontsize=8, color="#555555")
-    ax.axvline(cut, color="#555555", linestyle="--", linewidth=1)
-    ax.set_xlim(0, 100)
-    ax.set_title("Tỷ lệ hoàn thành theo đơn vị")
-    ax.set_xlabel("Bài đã chấm / bài phải nộp (%)")
-    ax.set_ylabel("Đơn vị")
-    out["hoan_thanh"] = _png(fig)
-    plt.close(fig)
+    out["ky_nang"] = _threshold_bars(
+        labels, t.skills["Mức thành thạo (%)"].to_numpy(dtype=float), cut, 0.45, "chưa đo: chỉ có câu tự luận",
+        "Mức thành thạo theo năng lực số DigComp 2.2", "Điểm đạt / điểm tối đa của các ô chấm tự động (%)", "Năng lực")
+    out["hoan_thanh"] = _threshold_bars(
+        rows, t.units["Tỷ lệ hoàn thành (%)"].to_numpy(dtype=float), cut, 0.28, "chưa có học viên",
+        "Tỷ lệ hoàn thành theo đơn vị", "Bài đã chấm / bài phải nộp (%)", "Đơn vị")
     return out
+
+
+def _threshold_bars(labels: list[str], values, cut: float, row_height: float, empty: str,
+                    title: str, xlabel: str, ylabel: str) -> str:
+    """A horizontal bar per row, first row on top, in red under the threshold, `empty` where there
+    is no value; a dashed line at the threshold. Returns the embedded PNG."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(8, row_height * len(labels) + 1.2))
+    values = np.asarray(values, dtype=float)[::-1]
+    ax.barh(labels[::-1], np.nan_to_num(values), color=["#c0392b" if v < cut else "#2e86c1" for v in values])
+    for y, v in enumerate(values):
+        if np.isnan(v):
+            ax.text(1, y, empty, va="center", fontsize=8, color="#555555")
+    ax.axvline(cut, color="#555555", linestyle="--", linewidth=1)
+    ax.set_xlim(0, 100)
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    png = _png(fig)
+    plt.close(fig)
+    return png
 
 
 # --- HTML --------------------------------------------------------------------------------------
