@@ -6,7 +6,10 @@ run (this machine is shared and noisy: only the ratio within a pair means someth
 is timed as the instructor would run it, as a fresh command. Scores are compared cell by cell
 from the two gradebooks after every pair.
 
-    .venv/bin/python benchmarks/grading.py [--officials 24] [--pairs 3] [--workers N]
+    .venv/bin/python benchmarks/grading.py [--officials 24] [--pairs 3] [--workers N] [--module ID]
+
+`--module` picks another module (or several, repeated): with `--pairs 1` it is the check that
+every module's simulated answers, right, wrong and blank, score exactly as stock nbgrader scores them.
 
 The last two lines are `speedup: X.XX` (stock wall time / ours, median of the pairs) and
 `scores identical: yes|no`.
@@ -27,15 +30,16 @@ from pathlib import Path
 MODULE = "04-phan-tich-du-lieu"
 
 
-def per_cell_scores(root: Path) -> dict:
+def per_cell_scores(root: Path, modules: list[str]) -> dict:
     from kynangso import nbg
 
     with nbg.gradebook(root) as gb:
         out = {}
-        for sub in gb.assignment_submissions(MODULE):
-            for nb in sub.notebooks:
-                for g in nb.grades:
-                    out[(sub.student.id, nb.name, g.name)] = g.auto_score
+        for module in modules:
+            for sub in gb.assignment_submissions(module):
+                for nb in sub.notebooks:
+                    for g in nb.grades:
+                        out[(module, sub.student.id, nb.name, g.name)] = g.auto_score
         return out
 
 
@@ -53,8 +57,10 @@ def main() -> None:
     ap.add_argument("--officials", type=int, default=24)
     ap.add_argument("--pairs", type=int, default=3)
     ap.add_argument("--workers", type=int, default=None, help="kynangso grade --workers (default: one per core)")
+    ap.add_argument("--module", action="append", help=f"module id (repeatable; default {MODULE})")
     ap.add_argument("--keep", action="store_true", help="keep the temporary cohorts and print where")
     args = ap.parse_args()
+    modules = args.module or [MODULE]
 
     tmp = Path(tempfile.mkdtemp(prefix="kynangso-bench-grading-"))
     os.environ["KYNANGSO_COHORTS"] = str(tmp / "cohorts")
@@ -68,26 +74,29 @@ def main() -> None:
         roster = tmp / "roster.csv"
         roster.write_text("\n".join(rows[: args.officials + 1]) + "\n", encoding="utf-8")
         stock = cohort.create("stock", roster)
-        proc = nbg.run(stock, "generate_assignment", MODULE, "--force")
-        if proc.returncode != 0:
-            sys.exit(nbg.tail(proc))
-        simulate.simulate(stock, [manifest.load().module(MODULE)])
+        for module in modules:
+            proc = nbg.run(stock, "generate_assignment", module, "--force")
+            if proc.returncode != 0:
+                sys.exit(nbg.tail(proc))
+        simulate.simulate(stock, [manifest.load().module(m) for m in modules])
         ours = stock.parent / "ours"
         shutil.copytree(stock, ours)
         nbg.course_root("ours")  # the copy's config must point at the copy
-        print(f"{args.officials} officials, module {MODULE}, {os.cpu_count()} cores")
+        print(f"{args.officials} officials, module {', '.join(modules)}, {os.cpu_count()} cores")
 
-        stock_cmd = [sys.executable, "-m", "nbgrader", "autograde", MODULE, "--force"]
-        ours_cmd = [sys.executable, "-m", "kynangso.cli", "grade", "ours", "--module", MODULE, "--no-progress"]
+        stock_cmds = [[sys.executable, "-m", "nbgrader", "autograde", m, "--force"] for m in modules]
+        ours_cmd = [sys.executable, "-m", "kynangso.cli", "grade", "ours", "--no-progress"]
+        for module in modules:
+            ours_cmd += ["--module", module]
         if args.workers:
             ours_cmd += ["--workers", str(args.workers)]
         ratios, identical = [], True
         for n in range(1, args.pairs + 1):
-            order = [("stock", stock_cmd, stock), ("ours", ours_cmd, tmp)]
+            order = [("stock", stock_cmds, stock), ("ours", [ours_cmd], tmp)]
             if n % 2 == 0:
                 order.reverse()
-            t = {name: timed(cmd, cwd, env) for name, cmd, cwd in order}
-            a, b = per_cell_scores(stock), per_cell_scores(ours)
+            t = {name: sum(timed(cmd, cwd, env) for cmd in cmds) for name, cmds, cwd in order}
+            a, b = per_cell_scores(stock, modules), per_cell_scores(ours, modules)
             same = a == b and len(a) > 0
             identical &= same
             ratios.append(t["stock"] / t["ours"])

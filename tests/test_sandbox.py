@@ -59,9 +59,8 @@ ATTACKS = {
         "from IPython.display import HTML, display\n"
         "display(HTML('<script>window.PWNED = 1</script><img src=x onerror=\"alert(1)\">'))\n"),
 }
-# Attacks on the verdict from inside the learner's kernel: the test cells still run in that kernel,
-# so these succeed today. Kept as strict expected failures so that the fix (comparing plain data in
-# a trusted process) turns them into passing tests that cannot be forgotten.
+# Attacks on the verdict from inside the learner's kernel. They fail because test cells run in the
+# trusted kernel (trusted.py), which only receives the answers as data.
 IN_KERNEL = {
     "ast-transformer": (
         "import ast\nclass _Swallow(ast.NodeTransformer):\n    def visit_Module(self, node):\n"
@@ -177,7 +176,6 @@ def test_feedback_has_no_script_and_no_hidden_test(attacked):
     assert "Chưa đạt" in page and "Đạt." in page
 
 
-@pytest.mark.xfail(strict=True, reason="issue 9, open: test cells still run in the learner's kernel")
 @pytest.mark.parametrize("name", list(IN_KERNEL))
 def test_an_attack_from_inside_the_kernel_gains_nothing(attacked, name):
     assert attacked["scores"][name] == attacked["scores"]["wrong-only"]

@@ -37,6 +37,7 @@ from dataclasses import asdict, dataclass
 from multiprocessing import get_context
 from pathlib import Path
 
+from jupyter_core.utils import run_sync
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute, LimitOutput, NbGraderPreprocessor, SaveAutoGrades
 
@@ -58,14 +59,18 @@ class Limits:
 # ---------------------------------------------------------------- bounded preprocessors
 
 class GuardedExecute(Execute):
-    """nbgrader's Execute on a zygote kernel, with a wall-clock limit for the whole notebook."""
+    """nbgrader's Execute on a zygote kernel, with a wall-clock limit for the whole notebook. With
+    `trusted_tests` (the default), test cells do not run in the learner's kernel: a `Judge` runs
+    them, from the source notebook, in a trusted kernel fed with the learner's answers as data."""
 
     notebook_timeout: float = 300.0
+    trusted_tests: bool = True
     expired = False  # set when the last notebook was stopped by the wall clock
 
     def __init__(self, *args, **kwargs):
         kwargs["kernel_manager_class"] = zygote.ZygoteKernelManager
         super().__init__(*args, **kwargs)
+        self._judge = None
 
     def _expire(self):
         type(self).expired = True
@@ -76,10 +81,21 @@ class GuardedExecute(Execute):
                 os.killpg(pid, signal.SIGKILL)
             except OSError:
                 pass
+        if self._judge is not None:
+            self._judge.kill()
 
     def preprocess(self, nb, resources=None, km=None):
         type(self).expired = False
         self._output_chars = {}
+        self._judge = None
+        if type(self).trusted_tests and _WORKER.get("root") is not None:
+            from .judge import Judge
+
+            meta = (resources or {}).get("nbgrader", {})
+            source = _source_dir() / str(meta.get("assignment")) / f"{meta.get('notebook')}.ipynb"
+            if not source.is_file():  # never fall back to running test cells in the learner's kernel
+                raise FileNotFoundError(f"no source notebook {source} for the trusted test cells")
+            self._judge = Judge(source, self.timeout)
         timer = threading.Timer(type(self).notebook_timeout, self._expire)
         timer.daemon = True
         timer.start()
@@ -87,6 +103,39 @@ class GuardedExecute(Execute):
             return super().preprocess(nb, resources, km)
         finally:
             timer.cancel()
+            if self._judge is not None:
+                run_sync(self._judge.close)()
+                self._judge = None
+
+    def create_kernel_manager(self):
+        km = super().create_kernel_manager()
+        if self._judge is not None:
+            km.peer_fd = self._judge.learner_fd
+        return km
+
+    async def async_start_new_kernel(self, **kwargs):
+        if self._judge is None:
+            return await super().async_start_new_kernel(**kwargs)
+        import asyncio
+
+        # the trusted runner starts while the learner's kernel does
+        await asyncio.gather(super().async_start_new_kernel(**kwargs), self._judge.launch())
+
+    async def async_start_new_kernel_client(self):
+        kc = await super().async_start_new_kernel_client()
+        if self._judge is not None:
+            await self._judge.attach(kc)
+        return kc
+
+    # nbclient's sync wrappers are bound to its own coroutines
+    start_new_kernel = run_sync(async_start_new_kernel)
+    start_new_kernel_client = run_sync(async_start_new_kernel_client)
+
+    def preprocess_cell(self, cell, resources, index):
+        if self._judge is not None and nbm.is_test(cell):
+            run_sync(self._judge.run_test)(cell)
+            return cell, self.resources
+        return super().preprocess_cell(cell, resources, index)
 
     def output(self, outs, msg, display_id, cell_index):
         out = super().output(outs, msg, display_id, cell_index)
@@ -113,6 +162,46 @@ def _cut(out, room: int, limit: int):
         return new_output("stream", name="stdout", text=note)
     out["text"] = out["text"][: max(0, room - len(note))] + note
     return out
+
+
+def _source_dir(config=None, root: Path | None = None) -> Path:
+    """The course's source notebooks (with the hidden tests), as the cohort's configuration says."""
+    cfg = (config or _WORKER["config"]).CourseDirectory
+    src = Path(str(cfg.get("source_directory", "source")))
+    return src if src.is_absolute() else (root or _WORKER["root"]) / src
+
+
+def kernel_resources(root: Path, modules, folder: Path) -> tuple[dict, list[str]]:
+    """What the kernels of these modules share, made once per grading run in `folder`: the
+    environment that points at it and the folders the sandbox must show them (read-only).
+
+    - a module whose setup makes a training PKI (module 02) gets a pool of keys, so the course's CA
+      is the same in the learner's kernel and the trusted one (pki.make_key_pool);
+    - a module that signs PDFs gets the rescaled font made here, not once per kernel (each
+      sandboxed kernel has an empty /tmp)."""
+    src = _source_dir(_base_config(root, Limits()), root)
+    text = "".join(p.read_text(encoding="utf-8") for m in set(modules) for p in (src / m).glob("*.ipynb"))
+    env, keep = {}, []
+    if "TrainingPKI" in text:
+        from . import pki
+
+        env[pki.KEY_POOL_ENV] = str(pki.make_key_pool(folder / "keys"))
+        keep.append(env[pki.KEY_POOL_ENV])
+    if "kynangso.signing" in text or "sign_pdf" in text:
+        from . import signing
+
+        fonts = folder / "fonts"
+        fonts.mkdir(mode=0o755, exist_ok=True)
+        os.environ[signing.FONT_DIR_ENV] = str(fonts)
+        try:
+            signing._font_path.cache_clear()
+            os.chmod(signing._font_path(), 0o644)
+        finally:
+            os.environ.pop(signing.FONT_DIR_ENV, None)
+            signing._font_path.cache_clear()
+        env[signing.FONT_DIR_ENV] = str(fonts)
+        keep.append(str(fonts))
+    return env, keep
 
 
 def _chars(out) -> int:
@@ -259,7 +348,7 @@ def sandbox_policy(root: Path) -> dict:
 
 
 def init_worker(root: str, limits: dict, zygote_path: str | None, kernels_dir: str | None = None,
-                box: dict | None = None) -> None:
+                box: dict | None = None, kernel_env: dict | None = None) -> None:
     """Runs once in each worker: read the configuration, connect to the zygote (when kernels run)."""
     warnings.filterwarnings("ignore")  # SQLAlchemy's SAWarning noise (NBGRADER-NOTES.md)
     os.environ["PATH"] = paths.tool_env()["PATH"]
@@ -269,6 +358,7 @@ def init_worker(root: str, limits: dict, zygote_path: str | None, kernels_dir: s
     zygote.ZygoteProvisioner.limits = {"memory_bytes": lim.memory_mb << 20}
     zygote.ZygoteProvisioner.zygote = zygote.ZygoteClient(zygote_path) if zygote_path else None
     zygote.ZygoteProvisioner.sandbox = box
+    zygote.ZygoteProvisioner.env = dict(kernel_env or {})
     zygote.ZygoteKernelManager.base_dir = kernels_dir
     _WORKER.update(root=Path(root), limits=lim, config=_base_config(Path(root), lim))
 
@@ -370,11 +460,17 @@ def run(root: Path, jobs: list[tuple[str, str]], workers: int, limits: Limits,
 
     box = sandbox_policy(root) if isolate and task is grade_one and sandbox.available() is None else None
     kernels = tempfile.TemporaryDirectory(prefix="kynangso-kernels-")
+    kernel_env: dict = {}
+    if task is grade_one:
+        kernel_env, shared = kernel_resources(root, [m for m, _ in jobs], Path(kernels.name))
+        if box is not None:
+            box = {**box, "keep": [*box["keep"], *shared]}
     with kernels, zygote.Zygote(env=paths.tool_env()) if task is grade_one else nullcontext() as z:
         while todo:
             pool = ProcessPoolExecutor(max_workers=max(1, min(workers, len(todo))), mp_context=ctx,
                                        initializer=init_worker,
-                                       initargs=(str(root), asdict(limits), z.path if z else None, kernels.name, box))
+                                       initargs=(str(root), asdict(limits), z.path if z else None, kernels.name, box,
+                                                 kernel_env))
             futures = {pool.submit(task, *job): job for job in todo}
             todo = []
             broken = False

@@ -13,6 +13,7 @@ for a real certificate.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -44,8 +45,35 @@ def _name(common_name: str, unit: str | None = None, email: str | None = None) -
     return x509.Name(attrs)
 
 
+KEY_POOL_ENV = "KYNANGSO_KEY_POOL"
+_pool_used = [0]
+
+
 def _key() -> rsa.RSAPrivateKey:
+    """A new RSA key; while a submission is graded, the next key of the grading run's pool instead.
+
+    The grader makes the pool at run time (`make_key_pool`) and both kernels of a notebook (the
+    learner's and the trusted one, trusted.py) read it, so the course's setup cells give the same
+    CA in both: a PDF the learner signed validates where the tests run. Keys are never committed."""
+    pool = os.environ.get(KEY_POOL_ENV)
+    if pool:
+        path = Path(pool) / f"{_pool_used[0]:03d}.pem"
+        _pool_used[0] += 1
+        if path.is_file():
+            return serialization.load_pem_private_key(path.read_bytes(), None)
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def make_key_pool(folder: Path, count: int = 32) -> Path:
+    """`count` fresh RSA keys in `folder` (readable by the sandboxed kernels), for one grading run."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    folder.chmod(0o755)
+    for i in range(count):
+        path = folder / f"{i:03d}.pem"
+        path.write_bytes(_key_pem(rsa.generate_private_key(public_exponent=65537, key_size=2048)))
+        path.chmod(0o644)
+    return folder
 
 
 def _pem(cert: x509.Certificate) -> bytes:

@@ -3,7 +3,8 @@
 `enter(policy)` runs in the forked kernel process (zygote.py) before any learner code:
 
 - a new network namespace: no network at all, not even the machine's 127.0.0.1 (the kernel talks
-  to the grader over Unix sockets in its own folder);
+  to the grader over Unix sockets in its own folder); its own loopback is up, so a lesson's own
+  server on 127.0.0.1 (the mail lab) works inside it;
 - a new mount namespace where every existing mount is read-only, /tmp and /dev/shm are fresh and
   empty, the cohorts (gradebooks, notebooks with hidden tests, other officials' work) and the
   source notebooks are covered by empty folders, and only this kernel's own folder is writable;
@@ -46,18 +47,35 @@ def _mount(src: str | None, target: str, fstype: str | None, flags: int, data: s
                        data and data.encode()), f"mount {target}")
 
 
-UID_BASE = 1_000_000  # kernels run as UID_BASE + the worker's pid: no user of the machine has it
+# Kernels run as UID_BASE[role] + the worker's pid (pids stay below 2**22): no user of the machine
+# has these, and a learner's kernel never shares its user with a trusted kernel (trusted.py).
+def _loopback_up() -> None:
+    """A new network namespace has only `lo`, and it is down: bring it up, so a lesson's own server
+    on 127.0.0.1 (the mail lab) works. This 127.0.0.1 belongs to the namespace: nothing of the
+    machine listens on it."""
+    import fcntl
+    import socket
+    import struct
+
+    siocgifflags, siocsifflags, iff_up = 0x8913, 0x8914, 0x1
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        req = struct.pack("16sH14x", b"lo", 0)
+        flags = struct.unpack("16sH14x", fcntl.ioctl(s, siocgifflags, req))[1]
+        fcntl.ioctl(s, siocsifflags, struct.pack("16sH14x", b"lo", flags | iff_up))
 
 
-def kernel_user(worker_pid: int | None = None) -> tuple[int, int] | None:
-    """The unprivileged user a worker's kernels run as: a user of their own (never `nobody`, which
-    every kernel would share: a learner's code could then signal another official's kernel), in
-    the group of `nobody`."""
+UID_BASE = {"learner": 100_000_000, "trusted": 200_000_000}
+
+
+def kernel_user(worker_pid: int | None = None, role: str = "learner") -> tuple[int, int] | None:
+    """The unprivileged user a worker's kernels of one role run as: a user of their own (never
+    `nobody`, which every kernel would share: a learner's code could then signal another
+    official's kernel, or the trusted kernel that runs the test cells), in the group of `nobody`."""
     try:
         gid = pwd.getpwnam("nobody").pw_gid
     except KeyError:
         return None
-    return UID_BASE + (os.getpid() if worker_pid is None else worker_pid), gid
+    return UID_BASE[role] + (os.getpid() if worker_pid is None else worker_pid), gid
 
 
 @lru_cache(maxsize=1)
@@ -107,6 +125,7 @@ def enter(kernel_dir: str, hide: list[str], keep: list[str] = (), user: tuple[in
     """Isolate the calling process (a freshly forked kernel, still single-threaded)."""
     kernel_dir = os.path.realpath(kernel_dir)
     _check(_libc.unshare(CLONE_NEWNS | CLONE_NEWNET), "unshare")
+    _loopback_up()
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
     # descriptors opened inside the new namespace, before anything is covered: bound back below
     keep = {p: os.open(p, os.O_RDONLY | os.O_DIRECTORY) for p in map(os.path.realpath, keep) if os.path.isdir(p)}

@@ -40,7 +40,8 @@ from jupyter_client.provisioning.local_provisioner import LocalProvisioner
 PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger", "debugpy",
            "IPython", "IPython.core.history", "sqlite3", "tornado.ioloop", "psutil", "pdb", "pydoc", "numpy", "pandas", "matplotlib",
            "matplotlib.figure", "matplotlib.backends.backend_agg", "matplotlib.pyplot", "openpyxl",
-           "holidays", "holidays.countries.vietnam", "kynangso.data", "kynangso.workdays")
+           "holidays", "holidays.countries.vietnam", "kynangso.data", "kynangso.workdays",
+           "kynangso.trusted", "email.message", "email.policy")
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 FILE_LIMIT = 512 << 20  # the largest file a learner's kernel may write
 PROCESS_LIMIT = 256  # processes of the sandbox user (a fork bomb stops there)
@@ -85,9 +86,18 @@ def _become_kernel(req: dict) -> None:
             resource.setrlimit(resource.RLIMIT_NPROC, (PROCESS_LIMIT, PROCESS_LIMIT))
         os.environ.clear()
         os.environ.update(req.get("env") or {})
+        fds = req.get("fd_list") or []
+        if fds:  # the socket to the other kernel of this notebook, then the trusted runner's own (trusted.py)
+            os.environ["KYNANGSO_PEER_FD"] = str(fds[0])
         if req.get("cwd"):
             os.chdir(req["cwd"])
             os.environ["HOME"] = req["cwd"]
+        if req.get("mode") == "runner":  # the trusted runner: no kernel, only the course's cells
+            from . import trusted
+
+            trusted.run_cells(fds[1])
+            code = 0
+            return
         sys.argv = ["ipykernel_launcher", *req["args"]]
         from ipykernel import kernelapp
 
@@ -124,6 +134,7 @@ def serve(path: str) -> None:
     sel.register(listener, selectors.EVENT_READ)
     sel.register(0, selectors.EVENT_READ)  # the owner's pipe: EOF means the owner is gone
     buffers: dict = {}
+    fds: dict = {}  # connection -> file descriptors received with its requests, in order
     while True:
         for key, _ in sel.select():
             if key.fileobj is listener:
@@ -136,25 +147,38 @@ def serve(path: str) -> None:
                     return
                 continue
             conn = key.fileobj
-            data = conn.recv(1 << 16)
+            data, got, _flags, _addr = socket.recv_fds(conn, 1 << 16, 4)
+            fds.setdefault(conn, []).extend(got)
             if not data:
                 sel.unregister(conn)
                 conn.close()
                 buffers.pop(conn, None)
+                for fd in fds.pop(conn, []):
+                    os.close(fd)
                 continue
             buffers[conn] += data
             while b"\n" in buffers[conn]:
                 line, buffers[conn] = buffers[conn].split(b"\n", 1)
+                mine: list = []
                 try:
                     req = json.loads(line)
+                    for _ in range(int(req.get("nfds") or 0)):
+                        mine.append(fds[conn].pop(0))
+                    req["fd_list"] = mine
                     pid = os.fork()
                 except Exception as exc:  # noqa: BLE001
+                    for fd in mine:
+                        os.close(fd)
                     conn.sendall((json.dumps({"error": f"{type(exc).__name__}: {exc}"}) + "\n").encode())
                     continue
                 if pid == 0:
                     for other in [listener, *buffers]:
                         other.close()
+                    for other in (fd for queue in fds.values() for fd in queue):
+                        os.close(other)
                     _become_kernel(req)
+                for fd in mine:
+                    os.close(fd)
                 conn.sendall((json.dumps({"pid": pid}) + "\n").encode())
 
 
@@ -216,12 +240,23 @@ class ZygoteClient:
                 time.sleep(0.05)
         self.sock, self.reader = sock, sock.makefile("rb")
 
-    def spawn(self, args: list[str], env: dict, cwd: str | None, limits: dict, sandbox: dict | None = None) -> int:
+    def spawn(self, args: list[str], env: dict, cwd: str | None, limits: dict, sandbox: dict | None = None,
+              fds: list[int] | tuple = (), mode: str = "kernel") -> int:
+        """Fork a kernel (or, with mode "runner", the trusted runner). `fds` (sockets) are passed to
+        the child: the first as the environment's KYNANGSO_PEER_FD (trusted.py)."""
+        import socket
+
         with self._lock:
             if self.sock is None:
                 self._connect()
-            req = {"args": args, "env": env, "cwd": cwd, "limits": limits, "sandbox": sandbox}
-            self.sock.sendall((json.dumps(req) + "\n").encode())
+            req = {"args": args, "env": env, "cwd": cwd, "limits": limits, "sandbox": sandbox,
+                   "nfds": len(fds), "mode": mode}
+            line = (json.dumps(req) + "\n").encode()
+            if not fds:
+                self.sock.sendall(line)
+            else:
+                socket.send_fds(self.sock, [line[:1]], list(fds))
+                self.sock.sendall(line[1:])
             reply = json.loads(self.reader.readline() or b'{"error": "the zygote exited"}')
         if "error" in reply:
             raise RuntimeError(f"kernel zygote: {reply['error']}")
@@ -271,6 +306,7 @@ class ZygoteProvisioner(LocalProvisioner):
     zygote: ZygoteClient | None = None  # set by the worker before kernels start
     limits: dict = {}
     sandbox: dict | None = None  # {"hide": [...], "keep": [...]} when kernels are isolated
+    env: dict = {}  # added to every kernel's environment (the training key pool)
 
     async def launch_kernel(self, cmd, **kwargs):
         zygote = type(self).zygote
@@ -288,7 +324,10 @@ class ZygoteProvisioner(LocalProvisioner):
             user = sandbox.kernel_user()
             box = {"kernel_dir": kernel_dir, "user": user, **type(self).sandbox}
             sandbox.prepare_dir(kernel_dir, *(user or (None, None)))
-        pid = await asyncio.to_thread(zygote.spawn, args, env, cwd, type(self).limits, box)
+        env.update(type(self).env)
+        peer = getattr(self.parent, "peer_fd", None)
+        pid = await asyncio.to_thread(zygote.spawn, args, env, cwd, type(self).limits, box,
+                                      [] if peer is None else [peer])
         self.process = ForkedKernel(pid)
         self.pid = self.pgid = pid  # the child called setsid(): its group is its pid
         self.cwd = cwd
@@ -333,6 +372,7 @@ class ZygoteKernelManager(AsyncKernelManager):
     client_factory = Type(klass=AsyncKernelClient, default_value=QuickReadyClient)
     base_dir: str | None = None  # set by the worker
     kernel_dir: str = ""
+    peer_fd: int | None = None  # a socket to the notebook's other kernel (judge.py)
 
     async def _async_pre_start_kernel(self, **kw):
         import tempfile
