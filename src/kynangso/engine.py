@@ -10,6 +10,7 @@ scores are the ones nbgrader computes, with three preprocessors swapped for boun
 
 - `GuardedExecute`: nbgrader's Execute on a forked kernel with an address-space limit, plus a
   wall-clock limit for the whole notebook (the kernel's process group is killed when it passes);
+  its test cells run in a trusted runner instead of the learner's kernel (judge.py, trusted.py);
 - `CharLimitOutput`: caps each cell's output in characters (nbgrader caps lines only), as the
   output arrives, so a learner's `print("x" * 10**9)` never fills the grader's memory;
 - `LenientSaveAutoGrades`: a test cell fails when it raises, not when something wrote to stderr.

@@ -685,11 +685,11 @@ def serve(namespace: dict, fd: int | None = None) -> None:
         if op == "call":
             dec = Decoder()
             args, kwargs = dec(req["args"]), dec(req["kwargs"])
-            try:
-                result = functions[int(req["fn"])](*args, **kwargs)
-            except BaseException as exc:  # noqa: BLE001 - the learner's function may raise anything
-                return {"error": [type(exc).__name__, str(exc)[:2000]]}
-            return {"value": Encoder(functions)(result)}
+            result = _call_cancellably(sock, functions[int(req["fn"])], args, kwargs)
+            if "error" in result:
+                exc = result["error"]
+                return {"error": [type(exc).__name__, str(exc)[:2000]], "cancelled": result.get("cancelled")}
+            return {"value": Encoder(functions)(result["value"])}
         if op == "files":
             return {"files": _work_files(req.get("known") or {})}
         return {"error": ["ValueError", f"unknown request {op!r}"]}
@@ -706,10 +706,48 @@ def serve(namespace: dict, fd: int | None = None) -> None:
                 reply = {"error": [type(exc).__name__, str(exc)[:2000]]}
             try:
                 _send(sock, reply)
+                if reply.get("cancelled"):
+                    _send(sock, {"cancelled": True})
             except OSError:
                 return
 
     threading.Thread(target=loop, name="kynangso-peer", daemon=True).start()
+
+
+def _call_cancellably(sock, fn, args, kwargs) -> dict:
+    """Run a learner's function in a thread of its own. If the trusted runner gives up on it (its
+    cell passed the time limit: a {"op": "cancel"} arrives meanwhile), KeyboardInterrupt is raised
+    in that thread, as nbgrader's interrupt would in the kernel, so later calls still get answers."""
+    import ctypes
+    import select
+
+    done_r, done_w = os.pipe()
+    result: dict = {}
+
+    def target():
+        try:
+            result["value"] = fn(*args, **kwargs)
+        except BaseException as exc:  # noqa: BLE001 - the learner's function may raise anything
+            result["error"] = exc
+        finally:
+            os.write(done_w, b"x")
+
+    thread = threading.Thread(target=target, name="kynangso-call", daemon=True)
+    thread.start()
+    try:
+        while True:
+            ready = select.select([done_r, sock], [], [])[0]
+            if done_r in ready:
+                return result
+            if _recv(sock).get("op") == "cancel":
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident),
+                                                           ctypes.py_object(KeyboardInterrupt))
+                select.select([done_r], [], [], 2)
+                return {"error": result.get("error") or KeyboardInterrupt(), "cancelled": True}
+    finally:
+        if not thread.is_alive():  # a thread stuck in C code keeps its pipe: never a reused descriptor
+            os.close(done_r)
+            os.close(done_w)
 
 
 def _work_files(known: dict) -> dict:
@@ -747,7 +785,19 @@ class Peer:
     def _ask(self, req):
         with self.lock:
             _send(self.sock, req)
-            return _recv(self.sock)
+            try:
+                return _recv(self.sock)
+            except KeyboardInterrupt:  # the grader's cell timeout, while a learner's function runs
+                if req.get("op") == "call":
+                    try:
+                        _send(self.sock, {"op": "cancel"})
+                        self.sock.settimeout(5)
+                        _recv(self.sock)  # the call's reply
+                        _recv(self.sock)  # the cancel's
+                        self.sock.settimeout(None)
+                    except Exception:  # noqa: BLE001 - out of step: no more answers from this kernel
+                        self.sock.close()
+                raise
 
     def fetch(self, names, namespace: dict) -> None:
         """Put the learner's current values of `names` into `namespace` (remove those they lack)."""
