@@ -62,7 +62,7 @@ class Limits:
 class GuardedExecute(Execute):
     """nbgrader's Execute on a zygote kernel, with a wall-clock limit for the whole notebook. With
     `trusted_tests` (the default), test cells do not run in the learner's kernel: a `Judge` runs
-    them, from the source notebook, in a trusted kernel fed with the learner's answers as data."""
+    them, from the source notebook, in a trusted runner fed with the learner's answers as data."""
 
     notebook_timeout: float = 300.0
     trusted_tests: bool = True
@@ -193,13 +193,7 @@ def kernel_resources(root: Path, modules, folder: Path) -> tuple[dict, list[str]
 
         fonts = folder / "fonts"
         fonts.mkdir(mode=0o755, exist_ok=True)
-        os.environ[signing.FONT_DIR_ENV] = str(fonts)
-        try:
-            signing._font_path.cache_clear()
-            os.chmod(signing._font_path(), 0o644)
-        finally:
-            os.environ.pop(signing.FONT_DIR_ENV, None)
-            signing._font_path.cache_clear()
+        signing.make_font(fonts).chmod(0o644)
         env[signing.FONT_DIR_ENV] = str(fonts)
         keep.append(str(fonts))
     return env, keep

@@ -36,7 +36,7 @@ class TrustedCell:
 
 @lru_cache(maxsize=32)
 def plan(source_path: str, mtime_ns: int) -> tuple[TrustedCell, ...]:
-    """The cells the trusted kernel runs for one source notebook, in order, each with the answer
+    """The cells the trusted runner runs for one source notebook, in order, each with the answer
     names it must fetch first (names the model solutions assign, that the cell reads)."""
     nb = nbm.read(Path(source_path))
     answers: set[str] = set()

@@ -48,7 +48,7 @@ def _mount(src: str | None, target: str, fstype: str | None, flags: int, data: s
 
 
 # Kernels run as UID_BASE[role] + the worker's pid (pids stay below 2**22): no user of the machine
-# has these, and a learner's kernel never shares its user with a trusted kernel (trusted.py).
+# has these, and a learner's kernel never shares its user with the trusted runner (trusted.py).
 def _loopback_up() -> None:
     """A new network namespace has only `lo`, and it is down: bring it up, so a lesson's own server
     on 127.0.0.1 (the mail lab) works. This 127.0.0.1 belongs to the namespace: nothing of the
@@ -70,7 +70,7 @@ UID_BASE = {"learner": 100_000_000, "trusted": 200_000_000}
 def kernel_user(worker_pid: int | None = None, role: str = "learner") -> tuple[int, int] | None:
     """The unprivileged user a worker's kernels of one role run as: a user of their own (never
     `nobody`, which every kernel would share: a learner's code could then signal another
-    official's kernel, or the trusted kernel that runs the test cells), in the group of `nobody`."""
+    official's kernel, or the trusted runner that runs the test cells), in the group of `nobody`."""
     try:
         gid = pwd.getpwnam("nobody").pw_gid
     except KeyError:

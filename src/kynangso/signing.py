@@ -41,21 +41,27 @@ FONT_DIR_ENV = "KYNANGSO_FONT_DIR"
 
 @lru_cache(maxsize=1)
 def _font_path() -> str:
-    """DejaVu Sans (shipped with matplotlib, covers Vietnamese) rescaled to 1000 units per em:
-    pyHanko 0.29 writes glyph widths in font units, right only for 1000-unit fonts (DejaVu has 2048)."""
+    """DejaVu Sans rescaled (`make_font`), in the folder the grader shares with its kernels, or else
+    in the temporary folder: made once per machine."""
+    return str(make_font(Path(os.environ.get(FONT_DIR_ENV) or tempfile.gettempdir())))
+
+
+def make_font(folder: Path) -> Path:
+    """DejaVu Sans (shipped with matplotlib, covers Vietnamese) rescaled to 1000 units per em, in
+    `folder` (kept if already there): pyHanko 0.29 writes glyph widths in font units, right only
+    for 1000-unit fonts (DejaVu has 2048)."""
     import matplotlib
     from fontTools.ttLib import TTFont
     from fontTools.ttLib.scaleUpem import scale_upem
 
-    folder = os.environ.get(FONT_DIR_ENV) or tempfile.gettempdir()  # the grader shares one with its kernels
     out = Path(folder) / f"kynangso-DejaVuSans-1000-mpl{matplotlib.__version__}.ttf"
-    if not out.is_file():  # made once per machine; written aside, then renamed (processes may race)
+    if not out.is_file():  # written aside, then renamed (processes may race)
         font = TTFont(os.path.join(matplotlib.get_data_path(), "fonts", "ttf", "DejaVuSans.ttf"))
         scale_upem(font, 1000)
         part = out.with_suffix(f".{os.getpid()}.part")
         font.save(str(part))
         os.replace(part, out)
-    return str(out)
+    return out
 
 
 def _outside_event_loop(fn):

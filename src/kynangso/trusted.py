@@ -1,13 +1,14 @@
 """Test cells run where a learner's code cannot reach (issue 9).
 
-While a submission is graded, two kernels run side by side, forked from the zygote as different
+While a submission is graded, two processes run side by side, forked from the zygote as different
 users with separate sandboxes:
 
 - the *learner's kernel* runs the submitted notebook except its test cells;
-- the *trusted kernel* runs only the course's own code, taken from the source notebook: the setup
-  cells and the test cells, in order. It never runs a line the learner wrote.
+- the *trusted runner* (not a kernel: `run_cells`) runs only the course's own code, taken from
+  the source notebook: the setup cells and the test cells, in order. It never runs a line the
+  learner wrote.
 
-Before a trusted cell runs, the trusted kernel asks the learner's kernel for the answers the cell
+Before a trusted cell runs, the trusted runner asks the learner's kernel for the answers the cell
 reads (the names the model solution assigns) over a socket pair the grader gave both. Answers
 cross as plain data with a strict codec: only exact built-in, numpy, pandas, datetime, e-mail,
 X.509, mail-lab and matplotlib-axes values are rebuilt; anything else (a subclass of DataFrame or
@@ -15,7 +16,7 @@ of int, an object whose `__eq__` is always true) arrives as an inert placeholder
 type's name and compares equal only to itself. A learner's function arrives as a proxy: calling it
 sends the arguments, as plain data, to the learner's kernel, which runs the function and sends the
 result back, decoded the same way. Files the learner's code wrote in its working folder are copied
-into the trusted kernel's own folder (never over a file the course's code wrote there, never
+into the trusted runner's own folder (never over a file the course's code wrote there, never
 anything Python could import).
 
 So whatever a learner's code does to its own kernel (AST or input transformers, patched testing
@@ -620,7 +621,7 @@ def _other_patch(name: str):
 
 
 class LearnerFunction:
-    """A learner's function, seen from the trusted kernel: calling it runs it in the learner's kernel."""
+    """A learner's function, seen from the trusted runner: calling it runs it in the learner's kernel."""
 
     def __init__(self, call, fn_id: int, name: str):
         self._call, self._id = call, fn_id
@@ -663,7 +664,7 @@ def _recv_exact(sock, n: int) -> bytes:
 # ---------------------------------------------------------------- the learner's kernel (untrusted)
 
 def serve(namespace: dict, fd: int | None = None) -> None:
-    """Start answering the trusted kernel's requests in a thread of the learner's kernel."""
+    """Start answering the trusted runner's requests in a thread of the learner's kernel."""
     fd = int(os.environ.pop(PEER_FD_ENV)) if fd is None else fd
     sock = socket.socket(fileno=fd)
     functions: list = []
@@ -751,7 +752,7 @@ def _call_cancellably(sock, fn, args, kwargs) -> dict:
 
 
 def _work_files(known: dict) -> dict:
-    """Regular files of the working folder (top level), with their bytes when the trusted kernel
+    """Regular files of the working folder (top level), with their bytes when the trusted runner
     does not already have this version."""
     out, total = {}, 0
     for entry in sorted(os.scandir("."), key=lambda e: e.name):
@@ -770,10 +771,10 @@ def _work_files(known: dict) -> dict:
     return out
 
 
-# ---------------------------------------------------------------- the trusted kernel
+# ---------------------------------------------------------------- the trusted runner
 
 class Peer:
-    """The trusted kernel's side: fetch answers, call learners' functions, copy files."""
+    """The trusted runner's side: fetch answers, call learners' functions, copy files."""
 
     def __init__(self, fd: int | None = None):
         fd = int(os.environ.pop(PEER_FD_ENV)) if fd is None else fd
@@ -855,7 +856,7 @@ _PEER: Peer | None = None
 
 
 def connect() -> None:
-    """Run once in the trusted kernel before any cell: connect to the learner's kernel, and make
+    """Run once in the trusted runner before any cell: connect to the learner's kernel, and make
     sure nothing in the working folder can ever be imported here."""
     global _PEER
     _PEER = Peer()
