@@ -139,14 +139,33 @@ def detect(msg) -> set[str]:
     return signs
 
 
+KEY_FILE = "dap-an/hop_thu_dau_hieu.csv"
+
+
 @pytest.fixture(scope="module")
 def files():
-    return {p: b for p, b in data.render_all().items() if p.startswith("hop_thu/")}
+    return {p: b for p, b in data.render_all().items() if p.startswith(("hop_thu/", KEY_FILE))}
+
+
+def _rows(files, name):
+    return list(csv.DictReader(io.StringIO(files[name].decode("utf-8"))))
 
 
 @pytest.fixture(scope="module")
 def labels(files):
-    return list(csv.DictReader(io.StringIO(files["hop_thu/nhan.csv"].decode("utf-8"))))
+    """What learners read, joined with the answer key (the signs of each message)."""
+    signs = {r["tep"]: r["dau_hieu"] for r in _rows(files, KEY_FILE)}
+    return [{**r, "dau_hieu": signs[r["tep"]]} for r in _rows(files, "hop_thu/nhan.csv")]
+
+
+def test_learners_copy_has_no_signs_and_the_key_covers_every_message(files):
+    learners = _rows(files, "hop_thu/nhan.csv")
+    assert "dau_hieu" not in learners[0], "the signs are the answer to a graded question: key only"
+    assert "dau_hieu" not in files["hop_thu/nhan.csv"].decode("utf-8")
+    assert [r["tep"] for r in _rows(files, KEY_FILE)] == [r["tep"] for r in learners]
+    from kynangso import paths
+
+    assert (paths.datasets_dir() / KEY_FILE).read_bytes() == files[KEY_FILE]
 
 
 @pytest.fixture(scope="module")
@@ -156,7 +175,7 @@ def messages(files, labels):
 
 
 def test_regenerating_gives_the_same_bytes_and_the_committed_copy_is_current(files):
-    again = {p: b for p, b in data.render_all().items() if p.startswith("hop_thu/")}
+    again = {p: b for p, b in data.render_all().items() if p.startswith(("hop_thu/", KEY_FILE))}
     assert again == files
     other_seed = {p: b for p, b in data.render_all(7).items() if p.startswith("hop_thu/")}
     assert other_seed["hop_thu/nhan.csv"] != files["hop_thu/nhan.csv"], "the seed must matter"

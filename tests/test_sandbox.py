@@ -8,6 +8,7 @@ or write where it should not, it fills in the right answers, so a leak shows up 
 import socket
 import threading
 
+import nbformat
 import pytest
 from bs4 import BeautifulSoup
 
@@ -179,3 +180,130 @@ def test_feedback_has_no_script_and_no_hidden_test(attacked):
 @pytest.mark.parametrize("name", list(IN_KERNEL))
 def test_an_attack_from_inside_the_kernel_gains_nothing(attacked, name):
     assert attacked["scores"][name] == attacked["scores"]["wrong-only"]
+
+
+# ---------------------------------------------------------------- one submission harming the next
+# Graded on one worker, in name order: each attacker is graded right before its victim (an honest
+# official with right answers), so whatever the attacker leaves behind meets the victim's kernel.
+LEFTOVER = ("import os, time, signal\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
+            "        _end = time.time() + 25\n        while time.time() < _end:\n%s"
+            "            time.sleep(0.02)\n    os._exit(0)\nos.wait()\n")
+LEFTOVERS = {
+    "k1-kill-everything": LEFTOVER % "            try:\n                os.kill(-1, signal.SIGKILL)\n"
+                                     "            except OSError:\n                pass\n",
+    "s1-stop-everything": LEFTOVER % "            try:\n                os.kill(-1, signal.SIGSTOP)\n"
+                                     "            except OSError:\n                pass\n",
+    "p1-hold-processes": ("import os, time\n_kids = 0\nwhile _kids < 400:\n    try:\n        _pid = os.fork()\n"
+                          "    except OSError:\n        break\n    if _pid == 0:\n        os.setsid()\n"
+                          "        time.sleep(25)\n        os._exit(0)\n    _kids += 1\n"),
+}
+HUGE = 30_000_000  # characters of a wrong answer that a test's message quotes
+
+
+@pytest.fixture(scope="module")
+def neighbours(tmp_path_factory):
+    from kynangso import engine
+
+    mp = pytest.MonkeyPatch()
+    tmp = tmp_path_factory.mktemp("neighbours")
+    mp.setenv("KYNANGSO_COHORTS", str(tmp / "cohorts"))
+    victims = [name[0] + "2-victim" for name in LEFTOVERS]
+    names = [*LEFTOVERS, *victims, "h1-huge-wrong-answer", "h2-victim", "a0-witness"]
+    r = Released(tmp, "nbr", names, MODULE)
+    for name, code in LEFTOVERS.items():
+        r.submit(name, {**r.best, r.gid["q4"]: r.best[r.gid["q4"]] + code})
+    for name in [*victims, "h2-victim", "a0-witness"]:
+        r.submit(name, r.best)
+    r.submit("h1-huge-wrong-answer", {**r.best, r.gid["q1"]: f"ten_huyen = 'x' * {HUGE}\nso_don_vi = 28\n"})
+    jobs = [(MODULE, s) for s in sorted(names)]
+    results = engine.run(r.root, jobs, 1, engine.Limits(cell_timeout=10, notebook_timeout=40))
+    with nbg.gradebook(r.root) as gb:
+        scores = {s.student.id: s.score for s in gb.assignment_submissions(MODULE)}
+    yield {"root": r.root, "scores": scores, "results": {res["student"]: res for res in results}}
+    mp.undo()
+
+
+@pytest.mark.parametrize("attacker", list(LEFTOVERS))
+def test_what_a_submission_leaves_behind_never_reaches_the_next_official(neighbours, attacker):
+    victim = attacker[0] + "2-victim"
+    res, scores = neighbours["results"], neighbours["scores"]
+    assert res[victim]["ok"], res[victim]
+    assert scores[victim] == scores["a0-witness"] > 0
+    assert res[attacker]["ok"] and scores[attacker] == scores["a0-witness"]  # its answers were right too
+
+
+def test_no_process_of_a_submission_survives_its_grading(neighbours):
+    import psutil
+
+    root = str(neighbours["root"])
+    left = [p.pid for p in psutil.process_iter(["cwd"]) if (p.info["cwd"] or "").startswith("/tmp/kynangso-kernels-")
+            or (p.info["cwd"] or "").startswith(root)]
+    assert left == []
+
+
+def test_a_huge_wrong_answer_stays_small_everywhere(neighbours):
+    root, res = neighbours["root"], neighbours["results"]
+    graded = root / "autograded" / "h1-huge-wrong-answer" / MODULE / NAME
+    assert graded.stat().st_size < 400_000  # 26 KB normally; the answer alone is 30 MB
+    assert neighbours["scores"]["h1-huge-wrong-answer"] < neighbours["scores"]["a0-witness"]
+    nb = nbformat.read(graded, as_version=4)
+    q1 = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "q1_tests")
+    error = next(o for o in q1.outputs if o.output_type == "error")
+    assert error.evalue.startswith("ten_huyen đang là 'xxxx") and "đã cắt bớt" in error.evalue
+    # the grader itself did not grow with the answer (it was 858 MB when errors were not bounded)
+    before, after = res["a0-witness"]["worker"], res["h2-victim"]["worker"]
+    assert after["peak_rss_mb"] - before["peak_rss_mb"] < 150
+    assert res["h2-victim"]["ok"] and neighbours["scores"]["h2-victim"] == neighbours["scores"]["a0-witness"]
+
+
+# ---------------------------------------------------------------- the answer key
+# Each cheat profits only if it reaches the key: then it answers right (the model solution).
+WORKDAYS_CHEAT = ("try:\n    from kynangso.workdays import is_working_day as la_ngay_lam_viec, add_working_days as "
+                  "ngay_lam_viec_thu_n, due_date as han_giai_quyet\nexcept ImportError:\n    pass\n"
+                  "import kynangso, os\n_f = os.path.join(kynangso.__path__[0], 'workdays.py')\n"
+                  "try:\n    _code = open(_f).read()\nexcept OSError:\n    _code = ''\n"
+                  "if 'def due_date' in _code:\n    _ns = {}\n    exec(_code, _ns)\n"
+                  "    la_ngay_lam_viec, ngay_lam_viec_thu_n = _ns['is_working_day'], _ns['add_working_days']\n"
+                  "    han_giai_quyet = _ns['due_date']\n")
+
+
+def key_cheat(solution: str) -> str:
+    import textwrap
+
+    from kynangso import paths
+
+    files = [str(paths.datasets_dir() / "dap-an" / "hop_thu_dau_hieu.csv"),
+             str(nbg.paths.project_root() / "src" / "kynangso" / "key" / "mailbox.py")]
+    return ("_thay = False\nfor _p in %r:\n    try:\n        _thay = _thay or 'dau_hieu' in open(_p).read()\n"
+            "    except OSError:\n        pass\ntry:\n    import kynangso.key.mailbox\n    _thay = True\n"
+            "except ImportError:\n    pass\nif _thay:\n%s" % (files, textwrap.indent(solution, "    ")))
+
+
+@pytest.fixture(scope="module")
+def key_attacks(tmp_path_factory):
+    mp = pytest.MonkeyPatch()
+    tmp = tmp_path_factory.mktemp("key")
+    mp.setenv("KYNANGSO_COHORTS", str(tmp / "cohorts"))
+    scores = {}
+    m03 = Released(tmp, "key03", ["wrong-only", "witness", "cheat-workdays"], "03-dich-vu-cong")
+    blank = {m03.gid[q]: None for q in ("q1", "q2", "q3")}
+    m03.submit("witness", m03.best)
+    m03.submit("wrong-only", {**m03.best, **blank})
+    m03.submit("cheat-workdays", {**m03.best, **blank, m03.gid["q1"]: WORKDAYS_CHEAT})
+    m01 = Released(tmp, "key01", ["wrong-only", "witness", "cheat-key"], "01-thu-dien-tu")
+    m01.submit("witness", m01.best)
+    m01.submit("wrong-only", {**m01.best, m01.gid["q6"]: None})
+    m01.submit("cheat-key", {**m01.best, m01.gid["q6"]: key_cheat(m01.best[m01.gid["q6"]])})
+    for r in (m03, m01):
+        assert cli.main(["grade", r.root.name, "--module", r.module_id, "--no-progress"]) == 0
+        with nbg.gradebook(r.root) as gb:
+            scores[r.module_id] = {s.student.id: s.score for s in gb.assignment_submissions(r.module_id)}
+    yield scores
+    mp.undo()
+
+
+@pytest.mark.parametrize("module,cheat", [("03-dich-vu-cong", "cheat-workdays"), ("01-thu-dien-tu", "cheat-key")])
+def test_the_answer_key_is_out_of_a_learners_reach(key_attacks, module, cheat):
+    s = key_attacks[module]
+    assert s["wrong-only"] < s["witness"]  # the key is there for the hidden tests
+    assert s[cheat] == s["wrong-only"]

@@ -233,3 +233,82 @@ def test_a_learners_function_that_never_returns_is_interrupted_and_later_calls_s
     with pytest.raises(KeyboardInterrupt):
         mine["loops"](0)
     assert mine["double"](21) == 42
+
+
+def _open_descriptors():
+    return len(os.listdir("/proc/self/fd"))
+
+
+def test_thousands_of_calls_leave_no_descriptor_or_thread_behind(pair):
+    """Module 03's hidden tests call a learner's function hundreds of times per question: each call
+    once leaked a pipe, and past 1,024 descriptors every later call failed (select())."""
+    import threading
+
+    ns, peer, _, _ = pair
+    ns.update(la_ngay_lam_viec=lambda d: d.weekday() < 5)
+    mine = {}
+    peer.fetch(["la_ngay_lam_viec"], mine)
+    assert mine["la_ngay_lam_viec"](dt.date(2022, 3, 15)) is True  # the call thread now exists
+    fds, threads = _open_descriptors(), threading.active_count()
+    days = [dt.date(2022, 1, 1) + dt.timedelta(days=k) for k in range(1500)]
+    assert sum(mine["la_ngay_lam_viec"](d) for d in days) == sum(d.weekday() < 5 for d in days)
+    assert _open_descriptors() == fds and threading.active_count() == threads
+
+
+def test_an_interrupted_call_does_not_leak_either(pair):
+    import signal
+    import threading
+
+    ns, peer, _, _ = pair
+
+    def loops(x):
+        while True:
+            x += 1
+
+    ns.update(loops=loops, double=lambda x: 2 * x)
+    mine = {}
+    peer.fetch(["loops", "double"], mine)
+    assert mine["double"](1) == 2
+    fds = _open_descriptors()
+    for _ in range(3):
+        timer = threading.Timer(0.2, lambda: os.kill(os.getpid(), signal.SIGINT))
+        timer.start()
+        with pytest.raises(KeyboardInterrupt):
+            mine["loops"](0)
+        assert mine["double"](21) == 42
+    assert _open_descriptors() == fds
+
+
+def test_only_module_scope_bindings_count_as_answers():
+    code = ("from datetime import datetime\nimport re\n\ndef ma_hop_le(ma):\n    khop = re.fullmatch('x', ma)\n"
+            "    datetime.strptime(ma, '%y')\n    return khop\n\nda = [a for a in range(3)]\nf = lambda b: b\n"
+            "try:\n    x = 1\nexcept ValueError as loi:\n    pass\n")
+    assert trusted.assigned_names(code) == {"datetime", "re", "ma_hop_le", "da", "f", "x", "loi"}
+    assert trusted.assigned_names(code, imports=False) == {"ma_hop_le", "da", "f", "x", "loi"}
+
+
+def test_the_runner_fetches_only_answers_never_the_courses_own_names(tmp_path):
+    """A name a setup cell binds (a tool such as `datetime`, a course table) is never taken from the
+    learner, and a test fetches only answers of its own or earlier questions."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from kynangso.judge import plan
+
+    def cell(source, **meta):
+        c = new_code_cell(source)
+        if meta:
+            c.metadata["nbgrader"] = {"schema_version": 3, "locked": False, "task": False, **meta}
+        return c
+
+    nb = new_notebook(cells=[
+        cell("from datetime import datetime\nbang = [1, 2]"),
+        cell("def q1f(x):\n    return datetime.now()\n", grade_id="q1_answer", solution=True, grade=False),
+        cell("assert q1f(bang) and datetime and q2v", grade_id="q1_tests", solution=False, grade=True, points=1),
+        cell("q2v = 2\nbang.append(3)\n", grade_id="q2_answer", solution=True, grade=False),
+        cell("assert q2v == 2 and q1f and bang", grade_id="q2_tests", solution=False, grade=True, points=1),
+    ])
+    path = tmp_path / "bai-tap.ipynb"
+    nbformat.write(nb, str(path))
+    reads = {c.grade_id: c.reads for c in plan(str(path), path.stat().st_mtime_ns) if c.kind == "test"}
+    assert reads == {"q1_tests": ("q1f",), "q2_tests": ("q1f", "q2v")}

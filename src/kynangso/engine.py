@@ -11,8 +11,8 @@ scores are the ones nbgrader computes, with three preprocessors swapped for boun
 - `GuardedExecute`: nbgrader's Execute on a forked kernel with an address-space limit, plus a
   wall-clock limit for the whole notebook (the kernel's process group is killed when it passes);
   its test cells run in a trusted runner instead of the learner's kernel (judge.py, trusted.py);
-- `CharLimitOutput`: caps each cell's output in characters (nbgrader caps lines only), as the
-  output arrives, so a learner's `print("x" * 10**9)` never fills the grader's memory;
+- `CharLimitOutput`: caps each cell's output in characters (nbgrader caps lines only), error
+  messages and tracebacks included, as the output arrives (outputs.py);
 - `LenientSaveAutoGrades`: a test cell fails when it raises, not when something wrote to stderr.
 
 The workers write to the cohort's SQLite gradebook themselves (short transactions; a busy timeout
@@ -35,6 +35,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -43,9 +44,7 @@ from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute, LimitOutput, NbGraderPreprocessor, SaveAutoGrades
 
 from . import notebook as nbm
-from . import nbg, paths, zygote
-
-TRUNCATED = "\n... [Đã cắt bớt: ô này in ra quá {limit:,} ký tự.]\n"
+from . import nbg, outputs, paths, zygote
 
 
 @dataclass(frozen=True)
@@ -89,14 +88,15 @@ class GuardedExecute(Execute):
         type(self).expired = False
         self._output_chars = {}
         self._judge = None
+        meta = (resources or {}).get("nbgrader", {})
+        self._withheld = _withheld(str(meta.get("assignment")))
         if type(self).trusted_tests and _WORKER.get("root") is not None:
             from .judge import Judge
 
-            meta = (resources or {}).get("nbgrader", {})
             source = _source_dir() / str(meta.get("assignment")) / f"{meta.get('notebook')}.ipynb"
             if not source.is_file():  # never fall back to running test cells in the learner's kernel
                 raise FileNotFoundError(f"no source notebook {source} for the trusted test cells")
-            self._judge = Judge(source, self.timeout)
+            self._judge = Judge(source, self.timeout, CharLimitOutput.max_chars)
         timer = threading.Timer(type(self).notebook_timeout, self._expire)
         timer.daemon = True
         timer.start()
@@ -112,6 +112,7 @@ class GuardedExecute(Execute):
         km = super().create_kernel_manager()
         if self._judge is not None:
             km.peer_fd = self._judge.learner_fd
+        km.withheld = getattr(self, "_withheld", ())
         return km
 
     async def async_start_new_kernel(self, **kwargs):
@@ -140,29 +141,36 @@ class GuardedExecute(Execute):
 
     def output(self, outs, msg, display_id, cell_index):
         out = super().output(outs, msg, display_id, cell_index)
-        if out is None or out.get("output_type") == "error":
-            return out  # errors decide the grade: always kept (tracebacks are cut by LimitOutput)
+        if out is None:
+            return out
+        if out.get("output_type") == "error":  # errors decide the grade: always kept, but bounded
+            if outputs.chars(out) > outputs.ERROR_CHARS:
+                bounded = outputs.bound_error(out)
+                if outs and outs[-1] is out:
+                    outs[-1] = bounded
+                out = bounded
+            return out
         limit = CharLimitOutput.max_chars
         used = self._output_chars.get(cell_index, 0)
-        size = _chars(out)
+        size = outputs.chars(out)
         self._output_chars[cell_index] = used + size
         if used + size <= limit:
             return out
         if outs and outs[-1] is out:
             outs.pop()
         if used <= limit:  # the first output past the limit: keep what fits, say it was cut
-            outs.append(_cut(out, limit - used, limit))
+            outs.append(outputs.cut(out, limit - used, limit))
         return None
 
 
-def _cut(out, room: int, limit: int):
-    """The part of an output that fits in `room` characters, ending with a note that it was cut
-    (an output that is not text is replaced by the note)."""
-    note = TRUNCATED.format(limit=limit)
-    if out.get("output_type") != "stream":
-        return new_output("stream", name="stdout", text=note)
-    out["text"] = out["text"][: max(0, room - len(note))] + note
-    return out
+@lru_cache(maxsize=64)
+def _withheld(module_id: str) -> tuple[str, ...]:
+    from . import manifest
+
+    try:
+        return manifest.load().module(module_id).withheld
+    except KeyError:
+        return ()
 
 
 def _source_dir(config=None, root: Path | None = None) -> Path:
@@ -199,12 +207,6 @@ def kernel_resources(root: Path, modules, folder: Path) -> tuple[dict, list[str]
     return env, keep
 
 
-def _chars(out) -> int:
-    if out.get("output_type") == "stream":
-        return len(out.get("text", ""))
-    return sum(len(v) if isinstance(v, str) else len(str(v)) for v in (out.get("data") or {}).values())
-
-
 class CharLimitOutput(LimitOutput):
     """LimitOutput, but the size limit is in characters (GuardedExecute cuts as output arrives;
     this pass also cuts notebooks that arrive with huge stored outputs)."""
@@ -212,24 +214,8 @@ class CharLimitOutput(LimitOutput):
     max_chars = 100_000
 
     def _limit_stream_output(self, cell):
-        if cell.cell_type != "code":
-            return cell
-        used, kept = 0, []
-        for out in cell.outputs:
-            if out.output_type == "error":
-                kept.append(out)
-                continue
-            size = _chars(out)
-            if used + size > self.max_chars:
-                if out.output_type == "stream" and out.text.endswith(TRUNCATED.format(limit=self.max_chars)):
-                    kept.append(out)  # already cut while it arrived
-                elif used < self.max_chars:
-                    kept.append(_cut(out, self.max_chars - used, self.max_chars))
-                used = self.max_chars + 1
-                continue
-            used += size
-            kept.append(out)
-        cell.outputs = kept
+        if cell.cell_type == "code":
+            cell.outputs = outputs.bound(cell.outputs, self.max_chars)
         return cell
 
 
@@ -342,6 +328,11 @@ def sandbox_policy(root: Path) -> dict:
     return {"hide": [str(p) for p in hide], "keep": [str(p) for p in keep]}
 
 
+def learner_private() -> list[str]:
+    """What only the trusted runner may see of the package and the data: the answer key."""
+    return [str(Path(__file__).resolve().parent / "key"), str(paths.datasets_dir() / "dap-an")]
+
+
 def init_worker(root: str, limits: dict, zygote_path: str | None, kernels_dir: str | None = None,
                 box: dict | None = None, kernel_env: dict | None = None) -> None:
     """Runs once in each worker: read the configuration, connect to the zygote (when kernels run)."""
@@ -359,8 +350,12 @@ def init_worker(root: str, limits: dict, zygote_path: str | None, kernels_dir: s
 
 
 def _job_log(module_id: str, student: str):
+    """The log of one job: one logger per worker, given a fresh buffer for each job (a logger per
+    submission would stay in logging's registry for the life of the worker)."""
     buf = io.StringIO()
-    log = logging.getLogger(f"kynangso.grade.{module_id}.{student}")
+    log = logging.getLogger("kynangso.job")
+    for old in log.handlers:
+        old.close()
     log.handlers[:] = [logging.StreamHandler(buf)]
     log.propagate = False
     log.setLevel(logging.INFO)
@@ -397,8 +392,22 @@ def _job(step: str, module_id: str, student: str, work, failure) -> dict:
         log.error("%s failed: %s: %s", step, type(exc).__name__, exc)
         result["failure"] = failure(buf.getvalue())
     result["seconds"] = round(time.perf_counter() - start, 3)
+    result["worker"] = worker_usage()
+    log.info("worker after this job: %s", " ".join(f"{k}={v}" for k, v in result["worker"].items()))
     result["log"] = _save_log(step, module_id, student, buf)
     return result
+
+
+def worker_usage() -> dict:
+    """What this worker holds after a job (open descriptors, threads, memory): none of it may grow
+    with the number of submissions a worker grades (tests and the benchmark read it)."""
+    import resource
+
+    with open("/proc/self/statm", encoding="ascii") as f:
+        rss_pages = int(f.read().split()[1])
+    return {"pid": os.getpid(), "fds": len(os.listdir("/proc/self/fd")), "threads": threading.active_count(),
+            "rss_mb": round(rss_pages * os.sysconf("SC_PAGE_SIZE") / 2**20, 1),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
 
 
 def grade_one(module_id: str, student: str) -> dict:
@@ -454,6 +463,8 @@ def run(root: Path, jobs: list[tuple[str, str]], workers: int, limits: Limits,
     from . import sandbox
 
     box = sandbox_policy(root) if isolate and task is grade_one and sandbox.available() is None else None
+    if box is not None:
+        box["private"] = learner_private()
     kernels = tempfile.TemporaryDirectory(prefix="kynangso-kernels-")
     kernel_env: dict = {}
     if task is grade_one:

@@ -20,8 +20,9 @@ from pathlib import Path
 from nbformat.v4 import new_output
 
 from . import notebook as nbm
-from . import trusted
+from . import outputs, trusted
 
+MAX_REPLY = 8 << 20  # one reply of the runner (its outputs are cut to fit before they are sent)
 TIMEOUT_ERROR = {"ename": "CellTimeoutError", "evalue": "",
                  "traceback": ["CellTimeoutError: No reply from kernel before timeout"]}
 
@@ -36,16 +37,23 @@ class TrustedCell:
 
 @lru_cache(maxsize=32)
 def plan(source_path: str, mtime_ns: int) -> tuple[TrustedCell, ...]:
-    """The cells the trusted runner runs for one source notebook, in order, each with the answer
-    names it must fetch first (names the model solutions assign, that the cell reads)."""
+    """The cells the trusted runner runs for one source notebook, in order, each with the learner's
+    answers it must fetch first: the names it reads that the model solutions of its own question,
+    or of an earlier one, bind at module scope. A name the course's own cells bind (a setup cell's
+    table, an imported tool such as `datetime`) is never fetched, so a learner's value can never
+    replace what a hidden test computes its expectation with; nor is an import in a solution."""
     nb = nbm.read(Path(source_path))
-    answers: set[str] = set()
+    course = set()
     for cell in nb.cells:
-        if cell.cell_type == "code" and nbm.nbgrader(cell).get("solution"):
-            answers |= trusted.assigned_names(cell.source)
+        if cell.cell_type == "code" and not nbm.nbgrader(cell).get("solution") and not nbm.is_test(cell):
+            course |= trusted.assigned_names(cell.source)
+    answers: set[str] = set()  # answers of the questions so far, in notebook order
     cells = []
     for cell in nb.cells:
-        if cell.cell_type != "code" or nbm.nbgrader(cell).get("solution"):
+        if cell.cell_type != "code":
+            continue
+        if nbm.nbgrader(cell).get("solution"):
+            answers |= trusted.assigned_names(cell.source, imports=False) - course
             continue
         kind = "test" if nbm.is_test(cell) else "setup"
         reads = tuple(sorted(trusted.read_names(cell.source) & answers))
@@ -59,9 +67,9 @@ class Judge:
     pipelined: it runs them in order, so setup cells are sent as soon as they can run and only a
     test cell's outputs are waited for."""
 
-    def __init__(self, source_path: Path, timeout: float | None):
+    def __init__(self, source_path: Path, timeout: float | None, output_chars: int = 100_000):
         self.cells = plan(str(source_path), source_path.stat().st_mtime_ns)
-        self.timeout = timeout
+        self.timeout, self.output_chars = timeout, output_chars
         self.sent = 0  # cells before this index have been sent (test cells excepted)
         self.unread = 0  # replies not read yet (setup cells)
         self.learner_fd, self.trusted_fd = (s.detach() for s in socket.socketpair())
@@ -86,7 +94,8 @@ class Judge:
         box = None
         if zygote.ZygoteProvisioner.sandbox is not None:
             user = sandbox.kernel_user(role="trusted")
-            box = {"kernel_dir": self.dir, "user": user, **zygote.ZygoteProvisioner.sandbox}
+            # the runner sees the answer key: nothing is private from it
+            box = {"kernel_dir": self.dir, "user": user, **zygote.ZygoteProvisioner.sandbox, "private": []}
             sandbox.prepare_dir(self.dir, *(user or (None, None)))
         env = {k: v for k, v in os.environ.items() if not k.startswith(("JPY_", "KYNANGSO_PEER"))}
         env.update(zygote.ZygoteProvisioner.env)
@@ -184,32 +193,32 @@ class Judge:
         prep = self._next(deadline)
         result = self._next(deadline)
         errors = [o for o in prep["outputs"] if o.get("output_type") == "error"]
-        cell.outputs = [new_output(**o) for o in (errors or result["outputs"])]  # no answers, no pass
+        kept = [new_output(**o) for o in (errors or result["outputs"])]  # no answers, no pass
+        cell.outputs = outputs.bound(kept, self.output_chars)
         cell.execution_count = result.get("count")
 
     def _next(self, deadline: float | None) -> dict:
         """The runner's next reply. Past the deadline the runner is interrupted (SIGINT) and the cell
         gets nbgrader's timeout error; a runner that is gone or stuck fails every cell after."""
-        import select
+        from .zygote import readable
 
-        if self.dead is None and deadline is not None and not select.select(
-                [self.ctl], [], [], max(0.0, deadline - time.monotonic()))[0]:
+        if self.dead is None and deadline is not None and not readable(self.ctl, deadline - time.monotonic()):
             try:
-                os.kill(self.proc.pid, signal.SIGINT)
+                os.killpg(self.proc.pid, signal.SIGINT)  # the runner, not its PID namespace's holder
             except OSError:
                 pass
-            if not select.select([self.ctl], [], [], 10)[0]:
+            if not readable(self.ctl, 10):
                 self.kill()
                 self.dead = "the trusted runner did not stop"
             else:
                 try:
-                    trusted._recv(self.ctl)  # the interrupted cell's reply
+                    trusted._recv(self.ctl, MAX_REPLY)  # the interrupted cell's reply
                 except (OSError, ValueError, ConnectionError):
                     pass
             return {"outputs": [dict(output_type="error", **TIMEOUT_ERROR)], "count": None}
         if self.dead is None:
             try:
-                return trusted._recv(self.ctl)
+                return trusted._recv(self.ctl, MAX_REPLY)
             except (OSError, ValueError, ConnectionError) as exc:
                 self.dead = f"{type(exc).__name__}: {exc}"
         return {"outputs": [dict(output_type="error", ename="DeadKernelError", traceback=[],

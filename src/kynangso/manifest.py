@@ -20,6 +20,9 @@ class Module:
     competences: list[str]
     status: str = "ready"
     questions: dict[str, str] = field(default_factory=dict)  # question id (q1...) -> DigComp code
+    # library modules a learner's kernel may not import while this module is graded: its questions
+    # are to write their functions (the trusted runner, which runs the hidden tests, still can)
+    withheld: tuple[str, ...] = ()
 
     @property
     def source(self) -> Path:
@@ -64,6 +67,7 @@ def load(path: Path | None = None) -> Manifest:
             competences=[str(c) for c in m.get("competences", [])],
             status=m.get("status", "ready"),
             questions={str(q): str(c) for q, c in (m.get("questions") or {}).items()},
+            withheld=tuple(str(w) for w in m.get("withheld") or ()),
         )
         for m in raw["modules"]
     ]

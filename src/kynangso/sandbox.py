@@ -28,9 +28,9 @@ import stat
 import sys
 from functools import lru_cache
 
-CLONE_NEWNS, CLONE_NEWNET = 0x00020000, 0x40000000
-MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 32, 4096, 16384, 1 << 18
-PR_SET_NO_NEW_PRIVS = 38
+CLONE_NEWNS, CLONE_NEWNET, CLONE_NEWPID = 0x00020000, 0x40000000, 0x20000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 32, 4096, 16384, 1 << 18
+PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS = 1, 38
 SKIP_RO = ("/proc", "/sys", "/dev")
 
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -97,6 +97,88 @@ def available() -> str | None:
     return None if os.waitstatus_to_exitcode(status) == 0 else "unshare() is not permitted here (a container without CAP_SYS_ADMIN?)"
 
 
+def own_pid_namespace(close_fds=()) -> int:
+    """Give the calling process (a freshly forked kernel, still single-threaded) a PID namespace of
+    its own: it forks, and only the child returns, as process 1 of the new namespace. Everything a
+    learner's code starts (a double fork, `setsid()`) lives in that namespace, and the kernel
+    (Linux) kills all of it when process 1 ends; from inside, no process outside can be seen or
+    signalled, so a leftover can never reach the next official's kernel.
+
+    The caller stays outside as the handle the grader knows (its pid, its process group): it ignores
+    SIGINT (the child, in the same process group, gets the grader's interrupts), waits for the child
+    and exits with its status. `close_fds` are closed on the outside, so only the child holds them.
+    The child gets a descriptor that tells it whether the outside process is alive: it must call
+    `die_with_parent(fd)` once its user is final (a change of user clears PR_SET_PDEATHSIG)."""
+    import signal
+
+    _check(_libc.unshare(CLONE_NEWPID), "unshare(CLONE_NEWPID)")
+    alive_r, alive_w = os.pipe()  # closed when the outside process is gone, however it ends
+    pid = os.fork()
+    if pid == 0:
+        os.close(alive_w)
+        return alive_r
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.close(alive_r)
+    for fd in close_fds:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    code = 1
+    try:
+        while True:
+            try:
+                _, status = os.waitpid(pid, 0)
+                code = os.waitstatus_to_exitcode(status)
+                break
+            except InterruptedError:
+                continue
+    finally:
+        os._exit(code if code >= 0 else 128 - code)
+
+
+def die_with_parent(alive_fd: int) -> None:
+    """Be killed when the process outside the PID namespace dies (own_pid_namespace); exit now if it
+    already has."""
+    import select
+    import signal
+
+    _check(_libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "prctl(PR_SET_PDEATHSIG)")
+    poller = select.poll()
+    poller.register(alive_fd, select.POLLIN | select.POLLHUP)
+    if poller.poll(0):
+        os._exit(1)
+    os.close(alive_fd)
+
+
+WITHHELD_MESSAGE = ("Khi chấm bài này, bài làm không được dùng {name}: đó là bản mẫu (đáp án) của các câu hỏi. "
+                    "Hãy tự viết các hàm như bài học đã hướng dẫn.")
+
+
+class _Withheld:
+    """An import hook of a learner's kernel: the answer key and a module's withheld library modules
+    cannot be imported (the sandbox also hides their files)."""
+
+    def __init__(self, names):
+        self.names = tuple(names)
+
+    def find_spec(self, fullname, path=None, target=None):
+        if any(fullname == n or fullname.startswith(n + ".") for n in self.names):
+            raise ImportError(WITHHELD_MESSAGE.format(name=fullname), name=fullname)
+        return None
+
+
+def withhold(names) -> None:
+    """Make `names` (modules and packages) unimportable in this process from now on."""
+    names = tuple(names)
+    for mod in [m for m in sys.modules if any(m == n or m.startswith(n + ".") for n in names)]:
+        parent, _, child = mod.rpartition(".")
+        if parent in sys.modules and getattr(sys.modules[parent], child, None) is sys.modules[mod]:
+            delattr(sys.modules[parent], child)
+        del sys.modules[mod]
+    sys.meta_path.insert(0, _Withheld(names))
+
+
 def _blocking_ancestors(path: str) -> tuple[str, str] | None:
     """The first ancestor of `path` that others cannot enter, and its child on the way to `path`."""
     parts = os.path.abspath(path).split(os.sep)
@@ -121,12 +203,18 @@ def prepare_dir(path: str, uid: int | None, gid: int | None) -> None:
             os.chown(os.path.join(root, f), uid, gid)
 
 
-def enter(kernel_dir: str, hide: list[str], keep: list[str] = (), user: tuple[int, int] | None = None) -> None:
-    """Isolate the calling process (a freshly forked kernel, still single-threaded)."""
+def enter(kernel_dir: str, hide: list[str], keep: list[str] = (), user: tuple[int, int] | None = None,
+          private: list[str] = ()) -> None:
+    """Isolate the calling process (a freshly forked kernel, still single-threaded): `hide` folders
+    are covered, `keep` folders under them shown again (read-only), then `private` paths under those
+    covered again (folders by an empty one, files by an empty file): the answer key, inside the
+    package and the data sets a kernel must see."""
     kernel_dir = os.path.realpath(kernel_dir)
     _check(_libc.unshare(CLONE_NEWNS | CLONE_NEWNET), "unshare")
     _loopback_up()
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
+    if os.getpid() == 1:  # in a PID namespace of its own (own_pid_namespace): /proc shows only it
+        _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
     # descriptors opened inside the new namespace, before anything is covered: bound back below
     keep = {p: os.open(p, os.O_RDONLY | os.O_DIRECTORY) for p in map(os.path.realpath, keep) if os.path.isdir(p)}
     keep[kernel_dir] = os.open(kernel_dir, os.O_RDONLY | os.O_DIRECTORY)
@@ -151,6 +239,11 @@ def enter(kernel_dir: str, hide: list[str], keep: list[str] = (), user: tuple[in
         os.makedirs(target, exist_ok=True)
         _mount(f"/proc/self/fd/{fd}", target, None, MS_BIND | MS_REC)
         os.close(fd)
+    for target in map(os.path.realpath, private):
+        if os.path.isdir(target):
+            _mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=1m")
+        elif os.path.isfile(target):
+            _mount("/dev/null", target, None, MS_BIND)
     # every other mount read-only (the fresh folders and the kernel's own folder stay writable)
     writable = [*fresh, kernel_dir]
     done = set()

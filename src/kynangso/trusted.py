@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import ast
 import base64
+import io
 import json
 import os
 import socket
@@ -36,7 +37,10 @@ import struct
 import sys
 import threading
 
+from .outputs import CUT_NOTE, ERROR_VALUE_CHARS, bound_error, cut_text
+
 PEER_FD_ENV = "KYNANGSO_PEER_FD"
+MAX_PRINTED = 1_000_000  # characters of one trusted cell's stdout, and of its stderr
 MAX_FRAME = 256 << 20  # one message between the kernels
 MAX_DEPTH = 60
 MAX_FILES_BYTES = 64 << 20  # files copied from the learner's working folder, in all
@@ -45,57 +49,90 @@ NOT_COPIED = (".py", ".pyc", ".pyo", ".so", ".pth", ".pyd")
 
 # ---------------------------------------------------------------- what a cell reads and assigns
 
-def assigned_names(source: str) -> set[str]:
-    """Names a piece of code binds or changes in place at top level (assignments, `def`, `import`,
-    `with ... as`, `for` targets, and `x[...] = ...` / `x.attr = ...` / `x += ...`)."""
+def assigned_names(source: str, imports: bool = True) -> set[str]:
+    """Names a piece of code binds or changes in place at module scope: assignments, `def`,
+    `class`, `with ... as`, `for` targets, `except ... as`, `x[...] = ...` / `x.attr = ...` /
+    `x += ...`, a method call statement (`bang.append(...)`, `df.drop(..., inplace=True)`), and
+    `import` unless `imports` is false. What a function body, a lambda or a comprehension binds is
+    local to it and does not count."""
     try:
         tree = ast.parse(_strip_magics(source))
     except SyntaxError:
         return set()
     out: set[str] = set()
 
+    def base_name(t):
+        while isinstance(t, (ast.Subscript, ast.Attribute, ast.Starred)):
+            t = t.value
+        return t.id if isinstance(t, ast.Name) else None
+
     def target(t):
-        if isinstance(t, ast.Name):
-            out.add(t.id)
-        elif isinstance(t, (ast.Tuple, ast.List)):
+        if isinstance(t, (ast.Tuple, ast.List)):
             for e in t.elts:
                 target(e)
-        elif isinstance(t, ast.Starred):
-            target(t.value)
-        elif isinstance(t, (ast.Subscript, ast.Attribute)):
-            base = t.value
-            while isinstance(base, (ast.Subscript, ast.Attribute)):
-                base = base.value
-            if isinstance(base, ast.Name):
-                out.add(base.id)
+        elif (name := base_name(t)) is not None:
+            out.add(name)
 
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Assign,)):
+    class Module(ast.NodeVisitor):
+        def visit_Assign(self, node):
             for t in node.targets:
                 target(t)
-        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+            self.generic_visit(node)
+
+        def visit_AugAssign(self, node):
             target(node.target)
-        elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+            self.generic_visit(node)
+
+        visit_AnnAssign = visit_AugAssign
+
+        def visit_For(self, node):
             target(node.target)
-        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            self.generic_visit(node)
+
+        visit_AsyncFor = visit_For
+
+        def visit_With(self, node):
             for item in node.items:
                 if item.optional_vars is not None:
                     target(item.optional_vars)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            self.generic_visit(node)
+
+        visit_AsyncWith = visit_With
+
+        def visit_ExceptHandler(self, node):
+            if node.name:
+                out.add(node.name)
+            self.generic_visit(node)
+
+        def visit_FunctionDef(self, node):  # its body is another scope
             out.add(node.name)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            for alias in node.names:
-                out.add((alias.asname or alias.name).split(".")[0])
-        elif isinstance(node, ast.NamedExpr):
+
+        visit_AsyncFunctionDef = visit_ClassDef = visit_FunctionDef
+
+        def visit_Import(self, node):
+            if imports:
+                for alias in node.names:
+                    out.add((alias.asname or alias.name).split(".")[0])
+
+        visit_ImportFrom = visit_Import
+
+        def visit_NamedExpr(self, node):
             target(node.target)
-        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
-            f = node.value.func  # df.drop(..., inplace=True), lst.append(...): changed in place
-            if isinstance(f, ast.Attribute):
-                base = f.value
-                while isinstance(base, (ast.Subscript, ast.Attribute)):
-                    base = base.value
-                if isinstance(base, ast.Name):
-                    out.add(base.id)
+            self.generic_visit(node)
+
+        def visit_Lambda(self, node):  # another scope
+            pass
+
+        visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = visit_Lambda
+
+        def visit_Expr(self, node):
+            if isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Attribute):
+                name = base_name(node.value.func.value)  # lst.append(...): changed in place
+                if name is not None:
+                    out.add(name)
+            self.generic_visit(node)
+
+    Module().visit(tree)
     return out
 
 
@@ -643,10 +680,10 @@ def _send(sock, obj) -> None:
     sock.sendall(struct.pack("!Q", len(data)) + data)
 
 
-def _recv(sock):
+def _recv(sock, max_frame: int = MAX_FRAME):
     head = _recv_exact(sock, 8)
     (size,) = struct.unpack("!Q", head)
-    if size > MAX_FRAME:
+    if size > max_frame:
         raise ValueError("message too large")
     return json.loads(_recv_exact(sock, size))
 
@@ -668,6 +705,7 @@ def serve(namespace: dict, fd: int | None = None) -> None:
     fd = int(os.environ.pop(PEER_FD_ENV)) if fd is None else fd
     sock = socket.socket(fileno=fd)
     functions: list = []
+    caller = _Caller(sock)
 
     def handle(req):
         op = req.get("op")
@@ -686,10 +724,10 @@ def serve(namespace: dict, fd: int | None = None) -> None:
         if op == "call":
             dec = Decoder()
             args, kwargs = dec(req["args"]), dec(req["kwargs"])
-            result = _call_cancellably(sock, functions[int(req["fn"])], args, kwargs)
+            result = caller.call(functions[int(req["fn"])], args, kwargs)
             if "error" in result:
                 exc = result["error"]
-                return {"error": [type(exc).__name__, str(exc)[:2000]], "cancelled": result.get("cancelled")}
+                return {"error": [type(exc).__name__, _message(exc)], "cancelled": result.get("cancelled")}
             return {"value": Encoder(functions)(result["value"])}
         if op == "files":
             return {"files": _work_files(req.get("known") or {})}
@@ -704,7 +742,7 @@ def serve(namespace: dict, fd: int | None = None) -> None:
             try:
                 reply = handle(req)
             except BaseException as exc:  # noqa: BLE001
-                reply = {"error": [type(exc).__name__, str(exc)[:2000]]}
+                reply = {"error": [type(exc).__name__, _message(exc)]}
             try:
                 _send(sock, reply)
                 if reply.get("cancelled"):
@@ -715,40 +753,107 @@ def serve(namespace: dict, fd: int | None = None) -> None:
     threading.Thread(target=loop, name="kynangso-peer", daemon=True).start()
 
 
-def _call_cancellably(sock, fn, args, kwargs) -> dict:
-    """Run a learner's function in a thread of its own. If the trusted runner gives up on it (its
-    cell passed the time limit: a {"op": "cancel"} arrives meanwhile), KeyboardInterrupt is raised
-    in that thread, as nbgrader's interrupt would in the kernel, so later calls still get answers."""
-    import ctypes
-    import select
+MAX_ERROR_CHARS = 2000  # of a learner's exception message sent back to the runner
 
-    done_r, done_w = os.pipe()
-    result: dict = {}
 
-    def target():
-        try:
-            result["value"] = fn(*args, **kwargs)
-        except BaseException as exc:  # noqa: BLE001 - the learner's function may raise anything
-            result["error"] = exc
-        finally:
-            os.write(done_w, b"x")
-
-    thread = threading.Thread(target=target, name="kynangso-call", daemon=True)
-    thread.start()
+def _message(exc: BaseException) -> str:
     try:
+        return str(exc)[:MAX_ERROR_CHARS]
+    except Exception:  # noqa: BLE001 - a learner's __str__ may raise
+        return ""
+
+
+class _Caller:
+    """Runs the learner's functions for the trusted runner, one call at a time, in a thread of its
+    own, while the serving thread watches the socket for a cancellation. If the trusted runner gives
+    up on a call (its cell passed the time limit: {"op": "cancel"} arrives meanwhile),
+    KeyboardInterrupt is raised in that thread, as nbgrader's interrupt would in the kernel, and the
+    thread is retired: a call that ignores the interrupt keeps only its own thread, and later calls
+    get a fresh one. Everything is made once per kernel (one pipe, one selector), so nothing grows
+    with the number of calls."""
+
+    CANCEL_GRACE = 2.0
+
+    def __init__(self, sock):
+        import queue
+        import selectors
+
+        self.sock = sock
+        self.done_r, self.done_w = os.pipe()
+        os.set_blocking(self.done_r, False)
+        self.selector = selectors.DefaultSelector()
+        self.selector.register(self.done_r, selectors.EVENT_READ, "done")
+        self.selector.register(sock, selectors.EVENT_READ, "sock")
+        self.results: dict = {}
+        self.lock = threading.Lock()
+        self.seq = 0
+        self._queue = queue.SimpleQueue
+        self.jobs = None
+        self.thread = None
+
+    def _start(self) -> None:
+        self.jobs = self._queue()
+        self.thread = threading.Thread(target=self._work, args=(self.jobs,), name="kynangso-call", daemon=True)
+        self.thread.start()
+
+    def _work(self, jobs) -> None:
         while True:
-            ready = select.select([done_r, sock], [], [])[0]
-            if done_r in ready:
-                return result
-            if _recv(sock).get("op") == "cancel":
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident),
-                                                           ctypes.py_object(KeyboardInterrupt))
-                select.select([done_r], [], [], 2)
-                return {"error": result.get("error") or KeyboardInterrupt(), "cancelled": True}
-    finally:
-        if not thread.is_alive():  # a thread stuck in C code keeps its pipe: never a reused descriptor
-            os.close(done_r)
-            os.close(done_w)
+            try:
+                job = jobs.get()
+                if job is None:
+                    return
+                seq, fn, args, kwargs = job
+            except BaseException:  # noqa: BLE001 - a late interrupt between calls
+                continue
+            try:
+                result = {"value": fn(*args, **kwargs)}
+            except BaseException as exc:  # noqa: BLE001 - the learner's function may raise anything
+                result = {"error": exc}
+            with self.lock:
+                self.results[seq] = result
+            os.write(self.done_w, b"x")
+
+    def _take(self, seq: int):
+        try:
+            os.read(self.done_r, 4096)
+        except BlockingIOError:
+            pass
+        with self.lock:
+            result = self.results.pop(seq, None)
+            self.results.clear()  # results of retired calls nobody waits for
+        return result
+
+    def call(self, fn, args, kwargs) -> dict:
+        if self.thread is None:
+            self._start()
+        self.seq += 1
+        seq = self.seq
+        self.jobs.put((seq, fn, args, kwargs))
+        while True:
+            for key, _ in self.selector.select():
+                if key.data == "done":
+                    result = self._take(seq)
+                    if result is not None:
+                        return result
+                elif _recv(self.sock).get("op") == "cancel":
+                    return self._cancel(seq)
+
+    def _cancel(self, seq: int) -> dict:
+        import ctypes
+        import time
+
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread.ident),
+                                                   ctypes.py_object(KeyboardInterrupt))
+        end = time.monotonic() + self.CANCEL_GRACE
+        result = None
+        while result is None and time.monotonic() < end:
+            if self.selector.select(max(0.0, end - time.monotonic())):
+                result = self._take(seq)
+        # the interrupt may still be pending in that thread: it never runs another call
+        self.jobs.put(None)
+        self.thread = None
+        error = (result or {}).get("error") or KeyboardInterrupt()
+        return {"error": error, "cancelled": True}
 
 
 def _work_files(known: dict) -> dict:
@@ -869,7 +974,6 @@ def run_cells(control_fd: int) -> None:
     grader closes the socket. SIGINT (the grader's cell timeout) raises KeyboardInterrupt here."""
     import builtins
     import contextlib
-    import io
     import traceback
 
     import __main__
@@ -890,7 +994,7 @@ def run_cells(control_fd: int) -> None:
             req = _recv(ctl)
         except (ConnectionError, OSError, ValueError):
             return
-        out, err = io.StringIO(), io.StringIO()
+        out, err = _CappedText(), _CappedText()
         outputs = []
         if not req.get("silent"):
             count += 1
@@ -899,19 +1003,38 @@ def run_cells(control_fd: int) -> None:
                 exec(compile(req["code"], f"<ô {req.get('name') or 'chuẩn bị'}>", "exec"), ns)  # noqa: S102
         except BaseException as exc:  # noqa: BLE001 - a failing test is an exception of any kind
             tb = traceback.format_exception(type(exc), exc, exc.__traceback__.tb_next if exc.__traceback__ else None)
-            error = {"output_type": "error", "ename": type(exc).__name__, "evalue": str(exc),
-                     "traceback": [line.rstrip("\n") for line in tb]}
+            error = bound_error({"output_type": "error", "ename": type(exc).__name__, "evalue": _message_of(exc),
+                                 "traceback": [line.rstrip("\n") for line in tb]})
         else:
             error = None
         for name, buf in (("stdout", out), ("stderr", err)):
             if buf.getvalue():
                 outputs.append({"output_type": "stream", "name": name, "text": buf.getvalue()})
         if error:
-            outputs.append(error)
+            outputs.append(dict(error))
         try:
             _send(ctl, {"outputs": outputs, "count": None if req.get("silent") else count})
         except OSError:
             return
+
+
+class _CappedText(io.StringIO):
+    """What a trusted cell prints, kept up to MAX_PRINTED characters (the rest is counted, not kept)."""
+
+    def write(self, text):
+        room = MAX_PRINTED - self.tell()
+        if room > 0:
+            super().write(text[:room] + (CUT_NOTE if len(text) > room else ""))
+        return len(text)
+
+
+def _message_of(exc: BaseException) -> str:
+    """An exception's message, cut before it is built into a traceback: a test's message may quote
+    a learner's value of any size."""
+    try:
+        return cut_text(str(exc), ERROR_VALUE_CHARS)
+    except Exception:  # noqa: BLE001 - str() of a strange value
+        return ""
 
 
 def prepare(names: list[str], files: bool) -> None:

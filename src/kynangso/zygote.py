@@ -40,8 +40,7 @@ from jupyter_client.provisioning.local_provisioner import LocalProvisioner
 PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger", "debugpy",
            "IPython", "IPython.core.history", "sqlite3", "tornado.ioloop", "psutil", "pdb", "pydoc", "numpy", "pandas", "matplotlib",
            "matplotlib.figure", "matplotlib.backends.backend_agg", "matplotlib.pyplot", "openpyxl",
-           "holidays", "holidays.countries.vietnam", "kynangso.data", "kynangso.workdays",
-           "kynangso.trusted", "email.message", "email.policy")
+           "holidays", "holidays.countries.vietnam", "kynangso.data", "kynangso.trusted", "email.message", "email.policy")
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 FILE_LIMIT = 512 << 20  # the largest file a learner's kernel may write
 PROCESS_LIMIT = 256  # processes of the sandbox user (a fork bomb stops there)
@@ -79,14 +78,17 @@ def _become_kernel(req: dict) -> None:
             m = int(limits["memory_bytes"])
             resource.setrlimit(resource.RLIMIT_AS, (m, m))
         box = req.get("sandbox")
+        fds = req.get("fd_list") or []
         if box:
             from . import sandbox
 
-            sandbox.enter(box["kernel_dir"], box["hide"], box["keep"], box.get("user"))
+            # only the child returns: process 1 of a PID namespace that dies with it
+            alive = sandbox.own_pid_namespace(close_fds=fds)
+            sandbox.enter(box["kernel_dir"], box["hide"], box["keep"], box.get("user"), box.get("private", ()))
+            sandbox.die_with_parent(alive)  # after the change of user, which clears it
             resource.setrlimit(resource.RLIMIT_NPROC, (PROCESS_LIMIT, PROCESS_LIMIT))
         os.environ.clear()
         os.environ.update(req.get("env") or {})
-        fds = req.get("fd_list") or []
         if fds:  # the socket to the other kernel of this notebook, then the trusted runner's own (trusted.py)
             os.environ["KYNANGSO_PEER_FD"] = str(fds[0])
         if req.get("cwd"):
@@ -98,6 +100,10 @@ def _become_kernel(req: dict) -> None:
             trusted.run_cells(fds[1])
             code = 0
             return
+        if req.get("withheld"):
+            from . import sandbox
+
+            sandbox.withhold(req["withheld"])
         sys.argv = ["ipykernel_launcher", *req["args"]]
         from ipykernel import kernelapp
 
@@ -241,16 +247,17 @@ class ZygoteClient:
         self.sock, self.reader = sock, sock.makefile("rb")
 
     def spawn(self, args: list[str], env: dict, cwd: str | None, limits: dict, sandbox: dict | None = None,
-              fds: list[int] | tuple = (), mode: str = "kernel") -> int:
+              fds: list[int] | tuple = (), mode: str = "kernel", withheld: list[str] | tuple = ()) -> int:
         """Fork a kernel (or, with mode "runner", the trusted runner). `fds` (sockets) are passed to
-        the child: the first as the environment's KYNANGSO_PEER_FD (trusted.py)."""
+        the child: the first as the environment's KYNANGSO_PEER_FD (trusted.py). A kernel cannot
+        import the `withheld` modules."""
         import socket
 
         with self._lock:
             if self.sock is None:
                 self._connect()
             req = {"args": args, "env": env, "cwd": cwd, "limits": limits, "sandbox": sandbox,
-                   "nfds": len(fds), "mode": mode}
+                   "nfds": len(fds), "mode": mode, "withheld": list(withheld)}
             line = (json.dumps(req) + "\n").encode()
             if not fds:
                 self.sock.sendall(line)
@@ -263,8 +270,17 @@ class ZygoteClient:
         return int(reply["pid"])
 
 
+def readable(fd, timeout: float | None) -> bool:
+    """Whether `fd` (a descriptor or an object with fileno()) becomes readable within `timeout`
+    seconds (None: wait). poll(), not select(): descriptors past 1,023 are fine."""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN | select.POLLHUP | select.POLLERR)
+    return bool(poller.poll(None if timeout is None else max(0, int(timeout * 1000))))
+
+
 class ForkedKernel:
-    """The Popen-like handle jupyter_client expects, for a kernel that is the zygote's child."""
+    """The Popen-like handle jupyter_client expects, for a kernel that is the zygote's child. It
+    holds one pidfd, closed as soon as the process is seen gone (or by close())."""
 
     stdin = stdout = stderr = None
 
@@ -278,9 +294,9 @@ class ForkedKernel:
             self.returncode = -1
 
     def poll(self) -> int | None:
-        if self.returncode is None and select.select([self._fd], [], [], 0)[0]:
+        if self.returncode is None and readable(self._fd, 0):
             self.returncode = -1  # exited; its status belongs to the zygote
-            os.close(self._fd)
+            self.close()
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
@@ -288,8 +304,16 @@ class ForkedKernel:
         while self.poll() is None:
             if end is not None and time.monotonic() > end:
                 raise subprocess.TimeoutExpired("kernel", timeout)
-            select.select([self._fd], [], [], 0.05)
+            readable(self._fd, 0.05)
         return self.returncode
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def __del__(self):
+        self.close()
 
     def send_signal(self, sig: int) -> None:
         if self.poll() is None:
@@ -300,6 +324,25 @@ class ForkedKernel:
 
     def kill(self) -> None:
         self.send_signal(signal.SIGKILL)
+
+
+ALWAYS_WITHHELD = ("kynangso.key",)  # the answer key: never importable by a learner's kernel
+
+
+def withheld_files(names) -> list[str]:
+    """The files of withheld modules, for the sandbox to cover (a module the grader cannot find is
+    skipped: the import hook still refuses it)."""
+    import importlib.util
+
+    files = []
+    for name in names:
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            spec = None
+        if spec is not None and spec.origin and os.path.isfile(spec.origin):
+            files.append(spec.origin)
+    return files
 
 
 class ZygoteProvisioner(LocalProvisioner):
@@ -323,20 +366,35 @@ class ZygoteProvisioner(LocalProvisioner):
 
             user = sandbox.kernel_user()
             box = {"kernel_dir": kernel_dir, "user": user, **type(self).sandbox}
+            box["private"] = [*box.get("private", ()), *withheld_files(self.parent.withheld)]
             sandbox.prepare_dir(kernel_dir, *(user or (None, None)))
         env.update(type(self).env)
         peer = getattr(self.parent, "peer_fd", None)
         pid = await asyncio.to_thread(zygote.spawn, args, env, cwd, type(self).limits, box,
-                                      [] if peer is None else [peer])
+                                      [] if peer is None else [peer], "kernel", [*ALWAYS_WITHHELD, *self.parent.withheld])
         self.process = ForkedKernel(pid)
         self.pid = self.pgid = pid  # the child called setsid(): its group is its pid
         self.cwd = cwd
         return self.connection_info
 
 
+MAX_MESSAGE = 64 << 20  # the largest message the grader accepts from a learner's kernel
+
+
 class QuickReadyClient(AsyncKernelClient):
     """jupyter_client's readiness handshake waits 0.2 s on IOPub twice per kernel (for the slow
-    joiner, then to drain it): a third of a small notebook's time. Same handshake, shorter waits."""
+    joiner, then to drain it): a third of a small notebook's time. Same handshake, shorter waits.
+    Its sockets refuse any message over MAX_MESSAGE bytes (ZeroMQ drops it), so one output, however
+    large, never reaches the grader's memory whole; what is received is then cut (outputs.py)."""
+
+    def _context_default(self):
+        import zmq
+        import zmq.asyncio
+
+        self._created_context = True
+        ctx = zmq.asyncio.Context()
+        ctx.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE)
+        return ctx
 
     async def wait_for_ready(self, timeout: float | None = None) -> None:
         end = time.monotonic() + (timeout if timeout is not None else float("inf"))
@@ -373,6 +431,7 @@ class ZygoteKernelManager(AsyncKernelManager):
     base_dir: str | None = None  # set by the worker
     kernel_dir: str = ""
     peer_fd: int | None = None  # a socket to the notebook's other kernel (judge.py)
+    withheld: tuple[str, ...] = ()  # library modules this notebook's learner may not import (manifest)
 
     async def _async_pre_start_kernel(self, **kw):
         import tempfile

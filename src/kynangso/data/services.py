@@ -11,7 +11,6 @@ from datetime import date
 
 import numpy as np
 
-from .. import workdays
 from .base import Column, Context, Dataset, scale_plan, split_total
 from .units import UNITS
 
@@ -89,6 +88,7 @@ def _online_minutes(u, n):
 
 def _block(ctx: Context, year: int, replica: int, units: list[dict], procedures: list[dict]) -> dict[str, list]:
     """The dossiers of one copy of the district in one year, as text columns."""
+    from .. import workdays  # the generator's, never loaded by learners' kernels
     u = ctx.uniform(f"ho_so:{year}:{replica}")
     cal = workdays.Calendar(date(year, 1, 1), date(year + 1, 6, 30))
     year_days = np.arange(cal.day(date(year, 12, 31)) + 1)
