@@ -31,9 +31,9 @@ MODULE = "04-phan-tich-du-lieu"
 
 
 def per_cell_scores(root: Path, modules: list[str]) -> dict:
-    from kynangso import nbg
+    from kynangso.cohorts import course
 
-    with nbg.gradebook(root) as gb:
+    with course.gradebook(root) as gb:
         out = {}
         for module in modules:
             for sub in gb.assignment_submissions(module):
@@ -64,7 +64,9 @@ def main() -> None:
 
     tmp = Path(tempfile.mkdtemp(prefix="kynangso-bench-grading-"))
     os.environ["KYNANGSO_COHORTS"] = str(tmp / "cohorts")
-    from kynangso import cohort, data, manifest, nbg, paths, simulate
+    from kynangso.cohorts import roster, course, simulate
+    from kynangso import data, paths
+    from kynangso.authoring import manifest
 
     env = paths.tool_env()
     try:
@@ -73,15 +75,15 @@ def main() -> None:
             sys.exit(f"the demo roster has {len(rows) - 1} officials; ask for at most that many")
         roster = tmp / "roster.csv"
         roster.write_text("\n".join(rows[: args.officials + 1]) + "\n", encoding="utf-8")
-        stock = cohort.create("stock", roster)
+        stock = roster.create("stock", roster)
         for module in modules:
-            proc = nbg.run(stock, "generate_assignment", module, "--force")
+            proc = course.run(stock, "generate_assignment", module, "--force")
             if proc.returncode != 0:
-                sys.exit(nbg.tail(proc))
+                sys.exit(course.tail(proc))
         simulate.simulate(stock, [manifest.load().module(m) for m in modules])
         ours = stock.parent / "ours"
         shutil.copytree(stock, ours)
-        nbg.course_root("ours")  # the copy's config must point at the copy
+        course.course_root("ours")  # the copy's config must point at the copy
         print(f"{args.officials} officials, module {', '.join(modules)}, {os.cpu_count()} cores")
 
         stock_cmds = [[sys.executable, "-m", "nbgrader", "autograde", m, "--force"] for m in modules]

@@ -1,11 +1,10 @@
-# nbgrader configuration shared by every cohort of the course.
+# The grading settings of the course, each stated once: nbgrader's, and the course's own (`c.Kynangso`).
 # Each cohort folder (cohorts/<name>/) is an nbgrader course root; its own nbgrader_config.py,
-# written by `kynangso cohort`, loads this file and sets the root, the source folder
-# (notebooks/ of the repository: notebooks/<module>/ is the source of assignment <module>)
-# and the exchange. See ../shared/NBGRADER-NOTES.md for why each setting is here.
+# written by kynangso, loads this file and sets the root, the course id (from course/manifest.yml),
+# the source folder (notebooks/: notebooks/<module>/ is the source of assignment <module>) and the
+# exchange. kynangso reads this file too (kynangso.authoring.settings): the CLI's defaults, the
+# grader's limits and the trainers' check all come from here.
 c = get_config()  # noqa: F821 (provided by traitlets when nbgrader loads this file)
-
-c.CourseDirectory.course_id = "kynangso-vinhtuong"
 
 # What a learner sees in place of a solution (Vietnamese, like everything learners read).
 c.ClearSolutions.code_stub = {"python": "# VIẾT CODE CỦA BẠN VÀO ĐÂY\nraise NotImplementedError()"}
@@ -23,8 +22,18 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 # A learner who deletes a test cell must not skip it: put it back from the gradebook.
 c.OverwriteCells.add_missing_cells = True
 
-# Bound each cell (seconds) so a runaway answer cannot hold the grader.
+# Bound each cell (seconds) so a runaway answer cannot hold the grader (`kynangso grade --cell-timeout`).
 c.ExecutePreprocessor.timeout = 60
+
+# The course's limits on one submission (`kynangso grade --notebook-timeout --memory-mb --output-chars`):
+# the whole notebook's wall clock (seconds), a kernel's address space (MiB), what a cell may print.
+c.Kynangso.notebook_timeout = 300
+c.Kynangso.memory_mb = 3072
+c.Kynangso.output_chars = 100_000
+# Grading workers (`--workers`); 0: one per core.
+c.Kynangso.workers = 0
+# Seconds a gradebook writer waits for another before failing (SQLite's busy timeout).
+c.Kynangso.busy_timeout = 120
 
 # Feedback HTML must never run a learner's <script>.
 c.HTMLExporter.sanitize_html = True

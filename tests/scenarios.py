@@ -5,8 +5,9 @@ import csv
 
 import pytest
 
-from kynangso import check, cohort, execute, manifest, nbg, simulate
-from kynangso import notebook as nbm
+from kynangso.authoring import check, execute, manifest
+from kynangso.cohorts import roster, course, simulate
+from kynangso.authoring import notebook as nbm
 
 WHEN = simulate.datetime.fromisoformat("2022-05-09T08:00:00+07:00")
 
@@ -29,8 +30,8 @@ class Released:
     checks: test_end_to_end builds with them), and what writing submissions needs."""
 
     def __init__(self, tmp, name, students, module_id, notebook="bai-tap.ipynb"):
-        self.root = cohort.create(name, write_roster(tmp / f"{name}-roster.csv", students))
-        assert nbg.run(self.root, "generate_assignment", module_id, "--force").returncode == 0
+        self.root = roster.create(name, write_roster(tmp / f"{name}-roster.csv", students))
+        assert course.run(self.root, "generate_assignment", module_id, "--force").returncode == 0
         self.module_id, self.name = module_id, notebook
         self.source = nbm.read(manifest.load().module(module_id).source / notebook)
         self.release = nbm.read(self.root / "release" / module_id / notebook)

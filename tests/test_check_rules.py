@@ -3,7 +3,7 @@
 
 import pytest
 
-from kynangso import check
+from kynangso.authoring import check
 from test_notebook_model import sample
 
 

@@ -5,7 +5,9 @@ import zipfile
 
 import pytest
 
-from kynangso import cli, cohort, collect, manifest, simulate
+from kynangso import cli
+from kynangso.cohorts import roster, collect, simulate
+from kynangso.authoring import manifest
 
 ROSTER = "ma_can_bo,ho_ten,ma_don_vi,chuc_vu,email\n" + "".join(
     f"cb000{i},Học Viên Mẫu {i},VT0{i},Công chức thử nghiệm,hv{i}.vt0{i}@vinhtuong.example\n" for i in range(1, 8))
@@ -20,9 +22,9 @@ def notebook_bytes(module_id, **metadata):
 
 @pytest.fixture
 def sent(tmp_path, cohorts):
-    roster = tmp_path / "roster.csv"
-    roster.write_text(ROSTER, encoding="utf-8")
-    root = cohort.create("lop", roster)
+    roster_csv = tmp_path / "roster.csv"
+    roster_csv.write_text(ROSTER, encoding="utf-8")
+    root = roster.create("lop", roster_csv)
     box = tmp_path / "hop-thu"
     files = {
         "cb0001_bai-tap.ipynb": notebook_bytes("00-lam-quen"),

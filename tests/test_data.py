@@ -9,18 +9,19 @@ import pandas as pd
 import pytest
 
 from kynangso import data
+from kynangso.authoring import datasets
 from kynangso.data import units
 
 ALL = [d.name for d in data.DATASETS]
 
 
 def test_generator_is_reproducible_and_committed_files_are_current():
-    assert data.render_all(2022) == data.render_all(2022)
-    assert data.stale_files() == [], "run `kynangso data`: datasets/ differs from the generator"
+    assert datasets.render_all(2022) == datasets.render_all(2022)
+    assert datasets.stale_files() == [], "run `kynangso data`: datasets/ differs from the generator"
 
 
 def test_another_seed_changes_synthetic_parts_only():
-    a, b = data.render_all(2022), data.render_all(7)
+    a, b = datasets.render_all(2022), datasets.render_all(7)
     assert a["can_bo.csv"] != b["can_bo.csv"] and a["ho_so.csv"] != b["ho_so.csv"]
     names = [[line.split(",")[1] for line in x["don_vi.csv"].decode().splitlines()] for x in (a, b)]
     assert names[0] == names[1]
@@ -131,8 +132,8 @@ def test_malformed_date_and_missing_column(tmp_path, monkeypatch):
 
 
 def test_scale_writes_a_larger_consistent_copy(tmp_path):
-    files = data.render_all(2022, scale=3)
-    base = data.render_all(2022)
+    files = datasets.render_all(2022, scale=3)
+    base = datasets.render_all(2022)
     n_big = files["ho_so.csv"].count(b"\n") - 1
     n = base["ho_so.csv"].count(b"\n") - 1
     assert 2.8 * n < n_big < 3.3 * n

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from kynangso import data
+from kynangso.authoring import datasets
 from kynangso import workdays as wd
 from kynangso.data import documents, meetings, ocop
 
@@ -28,7 +29,7 @@ def table(name: str) -> pd.DataFrame:
 
 @lru_cache(maxsize=None)
 def rendered(seed: int = 2022) -> dict:
-    return data.render_all(seed)
+    return datasets.render_all(seed)
 
 
 def dates(series) -> list[date]:
@@ -44,7 +45,7 @@ def number(symbol: str) -> int:
 @pytest.mark.parametrize("name", MINE)
 def test_generated_twice_the_same_bytes_and_committed_copy_is_current(name):
     ds = data.dataset(name)
-    again = data.render_all(2022)
+    again = datasets.render_all(2022)
     for f in (ds.file, ds.dictionary_file):
         assert rendered()[f] == again[f], f"{f} differs between two runs with the same seed"
     assert data.path(name).read_bytes() == rendered()[ds.file], "run `kynangso data`"

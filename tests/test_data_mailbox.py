@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from kynangso import data, paths
+from kynangso.authoring import datasets
 from kynangso.data import mailbox as mb
 
 RESERVED_TLDS = (".example", ".test", ".invalid")
@@ -144,7 +145,7 @@ KEY_FILE = "dap-an/hop_thu_dau_hieu.csv"
 
 @pytest.fixture(scope="module")
 def files():
-    return {p: b for p, b in data.render_all().items() if p.startswith(("hop_thu/", KEY_FILE))}
+    return {p: b for p, b in datasets.render_all().items() if p.startswith(("hop_thu/", KEY_FILE))}
 
 
 def _rows(files, name):
@@ -175,9 +176,9 @@ def messages(files, labels):
 
 
 def test_regenerating_gives_the_same_bytes_and_the_committed_copy_is_current(files):
-    again = {p: b for p, b in data.render_all().items() if p.startswith(("hop_thu/", KEY_FILE))}
+    again = {p: b for p, b in datasets.render_all().items() if p.startswith(("hop_thu/", KEY_FILE))}
     assert again == files
-    other_seed = {p: b for p, b in data.render_all(7).items() if p.startswith("hop_thu/")}
+    other_seed = {p: b for p, b in datasets.render_all(7).items() if p.startswith("hop_thu/")}
     assert other_seed["hop_thu/nhan.csv"] != files["hop_thu/nhan.csv"], "the seed must matter"
     on_disk = paths.datasets_dir()
     stale = [p for p, b in files.items() if not (on_disk / p).is_file() or (on_disk / p).read_bytes() != b]

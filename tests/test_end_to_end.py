@@ -9,8 +9,10 @@ official is graded. The grading engine's own scenarios are in test_grading_engin
 import nbformat
 from scenarios import public_passing_mistake, read_csv, write_roster
 
-from kynangso import cli, manifest, nbg, simulate
-from kynangso import notebook as nbm
+from kynangso import cli
+from kynangso.authoring import manifest
+from kynangso.cohorts import course, simulate
+from kynangso.authoring import notebook as nbm
 
 SCENARIOS = ["passes-all", "fails-hidden", "blank", "syntax-error", "corrupted-json", "kernel-dies"]
 MODULE = "00-lam-quen"
@@ -88,17 +90,18 @@ def test_pipeline_grades_every_scenario(cohorts, tmp_path, capsys):
     for s in SCENARIOS[:-2]:
         assert (root / "feedback" / s / MODULE / name.replace(".ipynb", ".html")).is_file()
     assert not (root / "feedback" / "corrupted-json" / MODULE).exists()
-    with nbg.gradebook(root) as gb:
+    with course.gradebook(root) as gb:
         assert {s.id for s in gb.students} == set(SCENARIOS)
 
 
 def test_simulated_cohort_spreads_grades_and_is_reproducible(cohorts):
     """simulate is seeded: the same seed writes the same submissions; answers vary across officials."""
-    from kynangso import cohort, data
+    from kynangso.cohorts import roster
+    from kynangso import data
 
-    root = cohort.create("sim", data.path("lop_demo"))
+    root = roster.create("sim", data.path("lop_demo"))
     # a release is needed; generate it without the (slow) checks, which the test above covers
-    assert nbg.run(root, "generate_assignment", MODULE, "--force").returncode == 0
+    assert course.run(root, "generate_assignment", MODULE, "--force").returncode == 0
     module = manifest.load().module(MODULE)
     simulate.simulate(root, [module], seed=5)
     first = {p: p.read_bytes() for p in sorted((root / "submitted").rglob("*.ipynb"))}
@@ -113,12 +116,13 @@ def test_simulated_cohort_spreads_grades_and_is_reproducible(cohorts):
 
 
 def test_lab_opens_a_work_copy_of_the_release_and_never_overwrites_it(cohorts, capsys):
-    from kynangso import cohort, data
+    from kynangso.cohorts import roster
+    from kynangso import data
 
-    root = cohort.create("labo", data.path("lop_demo"))
+    root = roster.create("labo", data.path("lop_demo"))
     assert cli.main(["lab", "labo", "--dry-run"]) == 2  # nothing released yet
     assert "kynangso build --cohort labo" in capsys.readouterr().out
-    assert nbg.run(root, "generate_assignment", MODULE, "--force").returncode == 0
+    assert course.run(root, "generate_assignment", MODULE, "--force").returncode == 0
     assert cli.main(["lab", "labo", "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "--ip=127.0.0.1" in out and str(root / "work") in out

@@ -15,8 +15,12 @@ import pytest
 
 from scenarios import Released, public_passing_mistake, read_csv
 
-from kynangso import cli, engine, execute, grade, nbg, simulate
-from kynangso import notebook as nbm
+from kynangso import cli
+from kynangso.authoring.settings import Limits
+from kynangso.grading import engine
+from kynangso.authoring import execute
+from kynangso.cohorts import grade, course, simulate
+from kynangso.authoring import notebook as nbm
 
 MODULE = "00-lam-quen"
 NAME = "bai-tap.ipynb"
@@ -35,7 +39,7 @@ SCENARIOS = HONEST + ATTACKS_ON_THE_GRADER
 
 
 def per_cell(root):
-    with nbg.gradebook(root) as gb:
+    with course.gradebook(root) as gb:
         return {(sub.student.id, nb.name, g.name): g.auto_score
                 for sub in gb.assignment_submissions(MODULE) for nb in sub.notebooks for g in nb.grades}
 
@@ -106,12 +110,12 @@ def graded(tmp_path_factory):
     # stock nbgrader on a copy holding only the honest submissions
     stock = root.parent / "stock"
     shutil.copytree(root, stock)
-    nbg.course_root("stock")
+    course.course_root("stock")
     for d in (stock / "submitted").iterdir():
         if d.name not in HONEST:
             shutil.rmtree(d)
     proc = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", MODULE, "--force"], cwd=stock,
-                          env=nbg.paths.tool_env(), capture_output=True, text=True)
+                          env=course.paths.tool_env(), capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr[-3000:]
 
     run_grade()
@@ -135,7 +139,7 @@ def test_every_scenario_scores_exactly_and_is_reported(graded):
         "altered-test-cell": total - qs["q4"].points,  # the test cell is put back from the source
     }
     exported = {r["student_id"]: float(r["score"]) for r in read_csv(root / "grades.csv") if r["assignment"] == MODULE}
-    with nbg.gradebook(root) as gb:
+    with course.gradebook(root) as gb:
         in_gradebook = {s.student.id: s.score for s in gb.assignment_submissions(MODULE)}
     report = {r["student"]: r for r in read_csv(root / "grading-report.csv")}
     for student, score in expected.items():
@@ -168,7 +172,7 @@ def test_no_kernel_outlives_the_grading(graded):
     left = []
     for p in psutil.process_iter(["cmdline", "cwd"]):
         try:
-            if (p.info["cwd"] or "").startswith(root) or "kynangso.zygote" in " ".join(p.info["cmdline"] or []):
+            if (p.info["cwd"] or "").startswith(root) or "kynangso.grading.zygote" in " ".join(p.info["cmdline"] or []):
                 left.append((p.pid, p.info["cwd"], p.info["cmdline"]))
         except psutil.Error:
             pass
@@ -237,7 +241,7 @@ def test_progress_reports_done_total_failures_and_eta():
 
 
 def test_failure_reasons_name_the_limits():
-    lim = engine.Limits(cell_timeout=7, notebook_timeout=99, memory_mb=1234)
+    lim = Limits(cell_timeout=7, notebook_timeout=99, memory_mb=1234, output_chars=100)
     assert "99 giây" in grade.failure_reason("notebook_timeout", lim)
     assert "1,234 MB" in grade.failure_reason("kernel_died", lim)
     assert "logs/x.log" in grade.failure_reason("grader_error", lim, "logs/x.log")

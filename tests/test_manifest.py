@@ -1,7 +1,8 @@
 """The course manifest and the notebooks folder agree."""
 
-from kynangso import manifest, paths
-from kynangso import notebook as nbm
+from kynangso.authoring import manifest
+from kynangso import paths
+from kynangso.authoring import notebook as nbm
 
 
 def test_module_folders_and_manifest_agree():

@@ -14,8 +14,10 @@ import pytest
 
 from scenarios import WHEN, write_roster
 
-from kynangso import cli, cohort, manifest, nbg, simulate
-from kynangso import notebook as nbm
+from kynangso import cli
+from kynangso.cohorts import roster, course, simulate
+from kynangso.authoring import manifest
+from kynangso.authoring import notebook as nbm
 
 CLASS_SIZE = int(os.environ.get("KYNANGSO_CLASS_SIZE", "12"))
 USAGE = re.compile(r"worker after this job: pid=(\d+) fds=(\d+) threads=(\d+) rss_mb=([\d.]+)")
@@ -27,10 +29,10 @@ def graded_class(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("class")
     mp.setenv("KYNANGSO_COHORTS", str(tmp / "cohorts"))
     students = [f"cb{i:04d}" for i in range(1, CLASS_SIZE + 1)]
-    root = cohort.create("lop", write_roster(tmp / "roster.csv", students))
+    root = roster.create("lop", write_roster(tmp / "roster.csv", students))
     modules = manifest.load().ready_modules()
     for m in modules:
-        assert nbg.run(root, "generate_assignment", m.id, "--force").returncode == 0
+        assert course.run(root, "generate_assignment", m.id, "--force").returncode == 0
         notebooks = {}
         for path in nbm.graded_notebooks(m.source):
             source = nbm.read(path)
@@ -46,7 +48,7 @@ def graded_class(tmp_path_factory):
 def test_every_model_solution_gets_every_autograded_point(graded_class):
     root, modules, students = graded_class
     lost = []
-    with nbg.gradebook(root) as gb:
+    with course.gradebook(root) as gb:
         for m in modules:
             subs = {s.student.id: s for s in gb.assignment_submissions(m.id)}
             assert sorted(subs) == students

@@ -3,7 +3,7 @@ recorded mistake is rejected, the learner's copy runs and leaks nothing, each no
 
 import pytest
 
-from kynangso import check, manifest
+from kynangso.authoring import check, manifest
 
 MODULES = manifest.load().ready_modules()
 

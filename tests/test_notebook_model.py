@@ -3,7 +3,7 @@
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from kynangso import notebook as nbm
+from kynangso.authoring import notebook as nbm
 
 ANSWER = "x = 1\n### BEGIN SOLUTION\ny = 2\n### END SOLUTION\nprint(y)"
 

@@ -1,7 +1,7 @@
 """`kynangso report` on a graded cohort: its numbers are the gradebook's, every unit is there, the
 workbook opens, failed submissions say why, and the HTML stands alone.
 
-The cohort is built by kynangso.fakecohort (modules released by nbgrader, grades written into the
+The cohort is built by tests/fakecohort.py (modules released by nbgrader, grades written into the
 gradebook, no notebook run). Every expected number is recomputed here from the gradebook through
 nbgrader's own Gradebook API, grading-report.csv, the roster and the manifest; never from the
 report's code.
@@ -18,8 +18,12 @@ import openpyxl
 import pytest
 from conftest import ROOT
 
-from kynangso import cli, cohort, fakecohort, manifest, nbg
-from kynangso import notebook as nbm
+import fakecohort
+
+from kynangso import cli
+from kynangso.cohorts import roster, course
+from kynangso.authoring import manifest
+from kynangso.authoring import notebook as nbm
 from kynangso.data import load as load_data
 
 MODULES = ["00-lam-quen", "01-thu-dien-tu", "03-dich-vu-cong"]
@@ -62,20 +66,20 @@ class Facts:
     """What the gradebook (through nbgrader's API), grading-report.csv and the roster say."""
 
     def __init__(self, root):
-        self.roster = {r["ma_can_bo"]: r for r in cohort.roster(root)}
+        self.roster = {r["ma_can_bo"]: r for r in roster.roster(root)}
         with open(root / "grading-report.csv", encoding="utf-8") as f:
             self.report = {(r["student"], r["assignment"]): r for r in csv.DictReader(f)}
-        course = manifest.load()
+        plan = manifest.load()
         self.kinds, self.competence = {}, {}
         for m in MODULES:
-            mod = course.module(m)
+            mod = plan.module(m)
             for p in nbm.graded_notebooks(mod.source):
                 for c in nbm.read(p).cells:
                     if nbm.grade_id(c):
                         self.kinds[(m, nbm.grade_id(c))] = "test" if nbm.is_test(c) else "manual" if nbm.is_manual(c) else "answer"
             self.competence.update({(m, q): code for q, code in mod.questions.items()})
         self.max_score, self.score, self.grades, self.in_gradebook = {}, {}, {}, set()
-        with nbg.gradebook(root) as gb:
+        with course.gradebook(root) as gb:
             for a in gb.assignments:
                 self.max_score[a.name] = a.max_score
                 for sub in a.submissions:
@@ -320,14 +324,14 @@ def test_html_is_self_contained_vietnamese_nfc(page, facts):
 
 def test_roster_text_is_escaped(graded, tmp_path, monkeypatch):
     monkeypatch.setenv("KYNANGSO_COHORTS", str(graded.parent))
-    rows = cohort.roster(graded)
+    rows = roster.roster(graded)
     original = [dict(r) for r in rows]
     rows[0]["ho_ten"] = 'Nguyễn <img src="https://x.test/a.png"> & Thị A'
-    cohort.write_roster(graded / cohort.ROSTER_FILE, rows)
+    roster.write_roster(graded / roster.ROSTER_FILE, rows)
     try:
         assert cli.main(["report", graded.name, "--out", str(tmp_path)]) == 0
     finally:
-        cohort.write_roster(graded / cohort.ROSTER_FILE, original)
+        roster.write_roster(graded / roster.ROSTER_FILE, original)
     page = (tmp_path / "bao-cao.html").read_text(encoding="utf-8")
     assert "&lt;img src=&quot;https://x.test/a.png&quot;&gt; &amp; Thị A" in page
     assert '<img src="https://' not in page

@@ -14,7 +14,9 @@ from bs4 import BeautifulSoup
 
 from scenarios import Released
 
-from kynangso import cli, nbg, sandbox
+from kynangso import cli
+from kynangso.cohorts import course
+from kynangso.grading import sandbox
 
 MODULE = "00-lam-quen"
 NAME = "bai-tap.ipynb"
@@ -35,9 +37,9 @@ def attack_read(paths):
 ATTACKS = {
     # reading the hidden tests: the source notebooks, this cohort's files, the repository's history
     "read-hidden-tests": lambda ctx: attack_read([
-        str(nbg.paths.notebooks_dir() / MODULE / NAME), str(ctx["root"] / "gradebook.db"),
+        str(course.paths.notebooks_dir() / MODULE / NAME), str(ctx["root"] / "gradebook.db"),
         str(ctx["root"] / "autograded" / "read-hidden-tests" / MODULE / NAME),
-        str(ctx["root"] / "release" / MODULE / NAME), str(nbg.paths.project_root() / ".git" / "HEAD")]),
+        str(ctx["root"] / "release" / MODULE / NAME), str(course.paths.project_root() / ".git" / "HEAD")]),
     "write-gradebook": lambda ctx: (
         "import sqlite3\ntry:\n    _c = sqlite3.connect(%r)\n    _c.execute('update grade set auto_score = 99')\n"
         "    _c.commit()\nexcept Exception:\n    pass\n" % str(ctx["root"] / "gradebook.db")),
@@ -133,7 +135,7 @@ def attacked(tmp_path_factory):
         stop.set()
         thread.join()
         server.close()
-    with nbg.gradebook(root) as gb:
+    with course.gradebook(root) as gb:
         scores = {s.student.id: s.score for s in gb.assignment_submissions(MODULE)}
     yield {"root": root, "scores": scores, "received": received, "outside": ctx["outside"],
            "witness_before": witness_before, "best": best}
@@ -202,7 +204,10 @@ HUGE = 30_000_000  # characters of a wrong answer that a test's message quotes
 
 @pytest.fixture(scope="module")
 def neighbours(tmp_path_factory):
-    from kynangso import engine
+    from dataclasses import replace
+
+    from kynangso.authoring.settings import settings
+    from kynangso.grading import engine
 
     mp = pytest.MonkeyPatch()
     tmp = tmp_path_factory.mktemp("neighbours")
@@ -216,8 +221,8 @@ def neighbours(tmp_path_factory):
         r.submit(name, r.best)
     r.submit("h1-huge-wrong-answer", {**r.best, r.gid["q1"]: f"ten_huyen = 'x' * {HUGE}\nso_don_vi = 28\n"})
     jobs = [(MODULE, s) for s in sorted(names)]
-    results = engine.run(r.root, jobs, 1, engine.Limits(cell_timeout=10, notebook_timeout=40))
-    with nbg.gradebook(r.root) as gb:
+    results = engine.run(r.root, jobs, 1, replace(settings().limits, cell_timeout=10, notebook_timeout=40))
+    with course.gradebook(r.root) as gb:
         scores = {s.student.id: s.score for s in gb.assignment_submissions(MODULE)}
     yield {"root": r.root, "scores": scores, "results": {res["student"]: res for res in results}}
     mp.undo()
@@ -273,7 +278,7 @@ def key_cheat(solution: str) -> str:
     from kynangso import paths
 
     files = [str(paths.datasets_dir() / "dap-an" / "hop_thu_dau_hieu.csv"),
-             str(nbg.paths.project_root() / "src" / "kynangso" / "key" / "mailbox.py")]
+             str(course.paths.project_root() / "src" / "kynangso" / "key" / "mailbox.py")]
     return ("_thay = False\nfor _p in %r:\n    try:\n        _thay = _thay or 'dau_hieu' in open(_p).read()\n"
             "    except OSError:\n        pass\ntry:\n    import kynangso.key.mailbox\n    _thay = True\n"
             "except ImportError:\n    pass\nif _thay:\n%s" % (files, textwrap.indent(solution, "    ")))
@@ -296,7 +301,7 @@ def key_attacks(tmp_path_factory):
     m01.submit("cheat-key", {**m01.best, m01.gid["q6"]: key_cheat(m01.best[m01.gid["q6"]])})
     for r in (m03, m01):
         assert cli.main(["grade", r.root.name, "--module", r.module_id, "--no-progress"]) == 0
-        with nbg.gradebook(r.root) as gb:
+        with course.gradebook(r.root) as gb:
             scores[r.module_id] = {s.student.id: s.score for s in gb.assignment_submissions(r.module_id)}
     yield scores
     mp.undo()

@@ -2,8 +2,8 @@
 
 import pytest
 
-from kynangso import check, manifest
-from kynangso import notebook as nbm
+from kynangso.authoring import check, manifest
+from kynangso.authoring import notebook as nbm
 
 NOTEBOOKS = [p for m in manifest.load().ready_modules() for p in sorted(m.source.glob("*.ipynb"))]
 
@@ -16,7 +16,7 @@ def test_stored_in_order_from_a_fresh_kernel(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_free_of_volatile_metadata(path):
-    from kynangso import tidy
+    from kynangso.authoring import tidy
     assert not tidy.needs_tidy(path), "run `kynangso tidy`"
 
 

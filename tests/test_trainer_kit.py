@@ -9,8 +9,9 @@ import nbformat
 import pytest
 
 from conftest import ROOT
-from kynangso import check, cli, manifest, new, tidy
-from kynangso import notebook as nbm
+from kynangso.authoring import check, manifest, new, tidy
+from kynangso import cli
+from kynangso.authoring import notebook as nbm
 
 MODULE = "05-bao-cao-tuan"
 

@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kynangso import trusted
+from kynangso.grading import trusted
 from kynangso.data import load
-from kynangso.trusted import Decoder, Encoder, LearnerFunction, Placeholder
+from kynangso.grading.trusted import Decoder, Encoder, LearnerFunction, Placeholder
 
 
 def roundtrip(x):
@@ -293,7 +293,7 @@ def test_the_runner_fetches_only_answers_never_the_courses_own_names(tmp_path):
     import nbformat
     from nbformat.v4 import new_code_cell, new_notebook
 
-    from kynangso.judge import plan
+    from kynangso.grading.judge import plan
 
     def cell(source, **meta):
         c = new_code_cell(source)

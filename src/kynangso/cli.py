@@ -1,37 +1,55 @@
-"""The `kynangso` command: a thin dispatcher, one module per verb."""
+"""The `kynangso` command: a thin dispatcher over the verbs of the package's rooms.
+
+Each verb is a module with `add_arguments(parser)` and `run(args)`; the help a user reads, argparse's
+own words included, comes from the message catalogue (kynangso.messages), in Vietnamese.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from importlib import import_module
 
-from . import (build, check, cohort, collect, data, demo, feedback, grade, lab, maillab, new, report, signing,
-               simulate, tidy)
+from . import messages
 
+# verb -> the module that implements it (imported only when the verb is parsed or run)
 VERBS = {
-    "data": (data, "generate the district data sets and their dictionaries"),
-    "new": (new, "create a module from the template (trainers)"),
-    "check": (check, "lint the course's notebooks (trainers)"),
-    "tidy": (tidy, "strip volatile metadata from committed notebooks"),
-    "build": (build, "check, release (nbgrader) and validate every module"),
-    "cohort": (cohort, "create a cohort from a roster CSV of officials"),
-    "simulate": (simulate, "write seeded submissions for a cohort"),
-    "collect": (collect, "take notebooks from a folder or zip (e-mail, USB) into a cohort"),
-    "grade": (grade, "autograde on a worker pool: gradebook, grades.csv, grading-report.csv"),
-    "feedback": (feedback, "feedback HTML for graded submissions (after hand grading)"),
-    "report": (report, "HTML and Excel report of a cohort: units, skills, officials, questions"),
-    "demo": (demo, "the whole pipeline on the demo cohort"),
-    "lab": (lab, "open JupyterLab on a cohort's released modules"),
-    "mail-server": (maillab, "run the lab's SMTP server on 127.0.0.1 (instructors' demo)"),
-    "sign": (signing, "sign a PDF with a training certificate (instructors' demo)"),
+    "data": "kynangso.authoring.datasets",
+    "new": "kynangso.authoring.new",
+    "check": "kynangso.authoring.check",
+    "tidy": "kynangso.authoring.tidy",
+    "build": "kynangso.cohorts.build",
+    "cohort": "kynangso.cohorts.roster",
+    "simulate": "kynangso.cohorts.simulate",
+    "collect": "kynangso.cohorts.collect",
+    "grade": "kynangso.cohorts.grade",
+    "feedback": "kynangso.cohorts.feedback",
+    "report": "kynangso.reports",
+    "demo": "kynangso.demo",
+    "lab": "kynangso.cohorts.lab",
+    "mail-server": "kynangso.maillab",
+    "sign": "kynangso.signing",
 }
 
 
+def _vietnamese(text: str) -> str:
+    return messages.catalogue().get(f"cli.argparse.{text}", text)
+
+
+def _speak_vietnamese() -> None:
+    """argparse looks its own words up through gettext at call time: give it the catalogue's."""
+    argparse._ = _vietnamese
+    argparse.ngettext = lambda singular, plural, n: _vietnamese(singular if n == 1 else plural)
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="kynangso", description="Kỹ năng số Vĩnh Tường: course tools")
-    sub = p.add_subparsers(dest="verb", required=True, metavar="VERB")
-    for name, (module, help_text) in VERBS.items():
-        sp = sub.add_parser(name, help=help_text, description=module.__doc__)
+    _speak_vietnamese()
+    t = messages.text
+    p = argparse.ArgumentParser(prog="kynangso", description=t("cli.description"))
+    sub = p.add_subparsers(dest="verb", required=True, metavar=t("cli.verb"), title=t("cli.verbs_title"))
+    for name, module_name in VERBS.items():
+        module = import_module(module_name)
+        sp = sub.add_parser(name, help=t(f"cli.verb.{name}"), description=t(f"cli.verb.{name}"))
         module.add_arguments(sp)
         sp.set_defaults(func=module.run)
     return p

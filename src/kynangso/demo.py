@@ -5,7 +5,11 @@ from __future__ import annotations
 import shutil
 import time
 
-from . import build, check, cohort, data, feedback, grade, nbg, paths, report, simulate
+from .cohorts import build, roster, feedback, grade, course, simulate
+from .authoring import check, datasets
+from .authoring.settings import settings
+from . import data, paths
+from .reports import report
 
 
 def add_arguments(p) -> None:
@@ -21,14 +25,14 @@ def run(args) -> int:
         print(f"[{time.perf_counter() - start:5.0f} s] {text}", flush=True)
 
     step("1/7 dữ liệu: kiểm tra datasets/ khớp với bộ sinh")
-    stale = data.stale_files()
+    stale = datasets.stale_files()
     if stale:
-        data.write_all()
+        datasets.write_all()
         step(f"    đã sinh lại: {', '.join(stale)}")
     root = paths.cohort_dir(args.cohort)
     shutil.rmtree(root, ignore_errors=True)
     step(f"2/7 lớp {args.cohort}: danh sách {data.path('lop_demo').name}")
-    cohort.create(args.cohort, data.path("lop_demo"))
+    roster.create(args.cohort, data.path("lop_demo"))
     step("3/7 phát hành: kiểm tra tĩnh, sinh bản học viên, kiểm định hai chiều")
     modules = check.selected_modules(None)
     for module in modules:
@@ -52,7 +56,7 @@ def run(args) -> int:
     print(f"  báo cáo chấm từng bài: {graded}")
     print(f"  phản hồi cho học viên: {root / 'feedback'}")
     print(f"  bản phát hành: {root / 'release'}")
-    print(f"  sổ điểm nbgrader: {nbg.db_url(root)}")
+    print(f"  sổ điểm nbgrader: {settings().gradebook_url(root, wait=False)}")
     print(f"  bảng tính báo cáo (Excel): {workbook}")
     print(f"  báo cáo cho giảng viên (mở bằng trình duyệt, không cần mạng): {page}")
     return 0

@@ -43,13 +43,15 @@ class Dataset:
 
     `generate(ctx)` returns rows as a list of dicts or as a dict of columns (name -> sequence);
     it may also add other files (e.g. .eml messages) with ctx.add_file(self.name, path, bytes).
+    `generate` may also be "module:function", imported only when data are generated (a generator
+    that knows the answer key lives where learners' kernels cannot import it).
     `scale(ctx, n)`, when given, returns an n-times larger table for `kynangso data --scale n`.
     """
     name: str
     title_vi: str
     title_en: str
     columns: list[Column]
-    generate: Callable
+    generate: Callable | str
     method: str
     notes: list[str] = field(default_factory=list)
     key: tuple[str, ...] = ()

@@ -81,7 +81,7 @@ def number_register(docs: list[tuple[date, str]]) -> list[int]:
 
 @lru_cache(maxsize=None)
 def working_days(start: date, end: date) -> tuple[date, ...]:
-    from .. import workdays as wd  # the generator's, never loaded by learners' kernels
+    from .. import workdays as wd
     return tuple(start + timedelta(days=k) for k in range((end - start).days + 1)
                  if wd.is_working_day(start + timedelta(days=k)))
 
@@ -461,7 +461,7 @@ def pick_issuer(rng: random.Random, topic: Topic, d: date, communes) -> tuple[st
 
 
 def _incoming(rng: random.Random, day_index: int, days, communes) -> dict:
-    from .. import workdays as wd  # the generator's, never loaded by learners' kernels
+    from .. import workdays as wd
     d = days[day_index]
     topic = pick_topic(rng, d.month)
     _, issuer = pick_issuer(rng, topic, d, communes)

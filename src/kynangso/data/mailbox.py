@@ -13,7 +13,7 @@ genuine messages trip a naive rule on purpose (`de_nham`).
 
 from __future__ import annotations
 
-from .base import SYNTHETIC_NOTE, Column, Context, Dataset
+from .base import SYNTHETIC_NOTE, Column, Dataset
 from .units import MAIL_DOMAIN
 
 PROVINCE_DOMAIN = "vinhphuc.example"
@@ -68,16 +68,6 @@ CATEGORIES = {
 }
 
 
-def _generated(ctx: Context) -> tuple[list[dict], list[dict]]:
-    """One generation serves both files (the messages and the key)."""
-    if "hop_thu" not in ctx.tables:
-        from ..key import mailbox as generator
-
-        rows, signs = generator.generate(ctx)
-        ctx.tables["hop_thu"], ctx.tables["hop_thu_dau_hieu"] = rows, signs
-    return ctx.tables["hop_thu"], ctx.tables["hop_thu_dau_hieu"]
-
-
 DATASETS = [
     Dataset(
         name="hop_thu",
@@ -102,7 +92,7 @@ DATASETS = [
                         "vụ thật đã bị chiếm"),
             Column("giai_thich", "str", "Giải thích", "One-sentence explanation, for feedback to learners"),
         ],
-        generate=lambda ctx: _generated(ctx)[0],
+        generate="kynangso.key.mailbox:messages",  # the generator knows the answers: key only
         key=("tep",),
         method=("Hộp thư công vụ của một công chức Văn phòng - Thống kê cấp xã (chọn ngẫu nhiên theo hạt giống "
                 "trong can_bo), gồm 40 thư gửi từ tháng 3 đến tháng 4 năm 2022: 22 thư thật (giấy mời, văn bản kèm "
@@ -143,7 +133,7 @@ DATASETS = [
                         + "; ".join(f"`{k}` ({name})" for k, (name, _) in SIGNS.items())
                         + "; quy tắc nhận diện từng mã: xem từ điển dữ liệu của hop_thu (hop_thu/nhan.md)"),
         ],
-        generate=lambda ctx: _generated(ctx)[1],
+        generate="kynangso.key.mailbox:signs",
         key=("tep",),
         refs={"tep": "hop_thu.tep"},
         method=("Sinh cùng lúc với hộp thư mẫu (hop_thu): mỗi thư mang đúng những dấu hiệu ghi ở đây, và mỗi "

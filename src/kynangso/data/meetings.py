@@ -150,7 +150,7 @@ def _platform(rng: random.Random, s: Series) -> str:
 def _day(rng: random.Random, month: int, k: int, n: int, weekend: float) -> date:
     """The k-th of n meetings of a series in a month: spread over the month, a working day unless an
     emergency meeting falls on a weekend."""
-    from .. import workdays as wd  # the generator's, never loaded by learners' kernels
+    from .. import workdays as wd
     days = [d for d in working_days(date(YEAR, month, 1), date(YEAR, month, 28) + timedelta(days=3))
             if d.month == month]
     lo, hi = len(days) * k // n, max(len(days) * (k + 1) // n - 1, len(days) * k // n)

@@ -88,7 +88,7 @@ def _online_minutes(u, n):
 
 def _block(ctx: Context, year: int, replica: int, units: list[dict], procedures: list[dict]) -> dict[str, list]:
     """The dossiers of one copy of the district in one year, as text columns."""
-    from .. import workdays  # the generator's, never loaded by learners' kernels
+    from .. import workdays
     u = ctx.uniform(f"ho_so:{year}:{replica}")
     cal = workdays.Calendar(date(year, 1, 1), date(year + 1, 6, 30))
     year_days = np.arange(cal.day(date(year, 12, 31)) + 1)

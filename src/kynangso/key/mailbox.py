@@ -27,8 +27,7 @@ from email.utils import format_datetime, formataddr
 
 from .. import workdays
 from ..data.base import Context, ascii_slug, nfc, person, phone
-from ..data.mailbox import (AGENCY_WORDS, BANK_DOMAIN, CATEGORIES, DANGEROUS_EXTENSIONS, MAIL_DOMAIN, PORTAL,
-                            PROVINCE_DOMAIN, SIGNS, TRUSTED_DOMAINS)
+from ..data.mailbox import AGENCY_WORDS, BANK_DOMAIN, CATEGORIES, DANGEROUS_EXTENSIONS, MAIL_DOMAIN, PORTAL, PROVINCE_DOMAIN, SIGNS, TRUSTED_DOMAINS
 from ..data.units import DISTRICT_CODE, email_address
 from ..letters import Letter, letter_pdf
 
@@ -1013,9 +1012,11 @@ def _file_name(number: int, subject: str) -> str:
 
 
 
-def generate(ctx: Context) -> tuple[list[dict], list[dict]]:
+def _generate(ctx: Context) -> tuple[list[dict], list[dict]]:
     """The rows of hop_thu/nhan.csv (what learners read) and of the answer key's signs per message;
-    the .eml files are added to `ctx`."""
+    the .eml files are added to `ctx`. Made once per generation run (both files need it)."""
+    if "hop_thu:generated" in ctx.tables:
+        return ctx.tables["hop_thu:generated"]
     w = _World(ctx)
     mails = _genuine(w) + _phishing(w)
     assert len({m.key for m in mails}) == len(mails)
@@ -1028,4 +1029,15 @@ def generate(ctx: Context) -> tuple[list[dict], list[dict]]:
                      "la_lua_dao": m.nhom.startswith("lua_dao"), "nhom": m.nhom, "de_nham": m.de_nham,
                      "giai_thich": nfc(m.giai_thich)})
         signs.append({"tep": name, "dau_hieu": ";".join(s for s in SIGNS if s in m.signs)})
+    ctx.tables["hop_thu:generated"] = rows, signs
     return rows, signs
+
+
+def messages(ctx: Context) -> list[dict]:
+    """hop_thu/nhan.csv: what learners may know of each message."""
+    return _generate(ctx)[0]
+
+
+def signs(ctx: Context) -> list[dict]:
+    """dap-an/hop_thu_dau_hieu.csv: the signs of each message (the answer key)."""
+    return _generate(ctx)[1]

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from . import nbg
+from . import course
 
 COLUMNS = ["ma_can_bo", "ho_ten", "ma_don_vi", "chuc_vu", "email"]
 # Header names accepted for each column (Vietnamese snake_case first, English as instructors may write).
@@ -84,11 +84,11 @@ def roster(root: Path) -> list[dict]:
 def create(name: str, roster_path: Path) -> Path:
     """Create or update the cohort: roster saved, officials added to the gradebook (grades untouched)."""
     rows = read_roster(roster_path)
-    root = nbg.course_root(name)
+    root = course.course_root(name)
     old = {r["ma_can_bo"]: r for r in roster(root)}
     old.update({r["ma_can_bo"]: r for r in rows})
     write_roster(root / ROSTER_FILE, list(old.values()))
-    with nbg.gradebook(root) as gb:
+    with course.gradebook(root) as gb:
         for r in rows:
             last, first = split_name(r["ho_ten"])
             gb.update_or_create_student(r["ma_can_bo"], first_name=first, last_name=last, email=r["email"] or None)

@@ -17,16 +17,21 @@ import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from . import cohort, engine, grade, manifest, nbg
-from . import notebook as nbm
-from .data.base import person
-from .data.units import COMMUNE_STAFF, DISTRICT_CODE, UNITS, email_address, unit_code
+from kynangso.authoring import manifest
+from kynangso.authoring import notebook as nbm
+from kynangso.cohorts import course
+from kynangso.cohorts import grade
+from kynangso.cohorts import roster
+from kynangso.data.base import person
+from kynangso.data.units import COMMUNE_STAFF, DISTRICT_CODE, UNITS, email_address, unit_code
+from kynangso.authoring.settings import settings
+from kynangso.grading import engine
 
 FAILURES = [  # reasons `kynangso grade` gives when it cannot grade a submission
     "Không có tệp bai-tap.ipynb trong bài nộp (trong bài nộp chỉ có bai-tap (1).ipynb: có thể tệp đã bị đổi tên).",
     "Tệp bai-tap.ipynb bị hỏng, không mở được như một notebook (Expecting value: line 1 column 1). "
     "Học viên cần nộp lại tệp .ipynb lưu từ JupyterLab.",
-    *[grade.failure_reason(kind, engine.Limits()) for kind in ("kernel_died", "notebook_timeout", "memory")],
+    *[grade.failure_reason(kind, settings().limits) for kind in ("kernel_died", "notebook_timeout", "memory")],
 ]
 WRONG = [  # how a failed test cell's message varies with the wrong answer (weights: common to rare)
     ("Chưa đúng: {what}", 6), ("Sai kiểu dữ liệu: {what}", 3), ("Thiếu hoặc thừa phần tử: {what}", 1),
@@ -58,9 +63,9 @@ def _test_message(source: str) -> str:
 
 def _release(root: Path, modules) -> None:
     for m in modules:
-        proc = nbg.run(root, "generate_assignment", m.id, "--force", log_name=f"generate-{m.id}")
+        proc = course.run(root, "generate_assignment", m.id, "--force", log_name=f"generate-{m.id}")
         if proc.returncode != 0:
-            raise RuntimeError(f"nbgrader generate_assignment {m.id} failed:\n{nbg.tail(proc)}")
+            raise RuntimeError(f"nbgrader generate_assignment {m.id} failed:\n{course.tail(proc)}")
 
 
 def _structure(gb, module_id: str, root: Path) -> list[dict]:
@@ -156,13 +161,13 @@ def build(name: str, officials: int, seed: int = 2022, module_ids: list[str] | N
     with 0 points (as after the grading engine's rewrite), half are removed (as before it)."""
     from nbgrader.api import Comment, Grade, SubmittedAssignment, SubmittedNotebook
 
-    course = manifest.load()
-    modules = [course.module(m) for m in module_ids] if module_ids else course.ready_modules()
-    root = nbg.course_root(name)
+    plan = manifest.load()
+    modules = [plan.module(m) for m in module_ids] if module_ids else plan.ready_modules()
+    root = course.course_root(name)
     roster_csv = (work or root) / "roster-input.csv"
     rows = roster_rows(officials, seed, empty_units)
-    cohort.write_roster(roster_csv, rows)
-    cohort.create(name, roster_csv)
+    roster.write_roster(roster_csv, rows)
+    roster.create(name, roster_csv)
     _release(root, modules)
 
     rng = random.Random(f"fakecohort:{seed}:grades")
@@ -171,7 +176,7 @@ def build(name: str, officials: int, seed: int = 2022, module_ids: list[str] | N
     ability = {r["ma_can_bo"]: rng.betavariate(5, 2) for r in rows}
     report_rows = []
     when = datetime(2022, 5, 9, 1, 0)  # UTC
-    with nbg.gradebook(root) as gb:
+    with course.gradebook(root) as gb:
         for m in modules:
             assignment = gb.find_assignment(m.id)
             notebooks = _structure(gb, m.id, root)

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import check, engine, execute, nbg
+from ..authoring import check, execute
+from ..authoring.settings import settings
+from ..grading import engine
+from . import course
 
 
 def feedback(root: Path, modules, workers: int | None = None, students: list[str] | None = None,
@@ -20,7 +23,7 @@ def feedback(root: Path, modules, workers: int | None = None, students: list[str
             if (d / m.id).is_dir() and (not students or d.name in students)]
     bar = engine.Progress(len(jobs), enabled=progress, desc="Viết phản hồi", failed_label="lỗi")
     try:
-        return engine.run(root, jobs, workers or execute.default_workers(), engine.Limits(),
+        return engine.run(root, jobs, workers or settings().workers, settings().limits,
                           on_result=bar.update, task=engine.feedback_one)
     finally:
         bar.close()
@@ -35,7 +38,7 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    root = nbg.course_root(args.name, create=False)
+    root = course.course_root(args.name, create=False)
     results = feedback(root, check.selected_modules(args.module), workers=args.workers,
                        students=args.student, progress=not args.no_progress)
     bad = [r for r in results if not r["ok"]]

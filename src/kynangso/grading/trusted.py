@@ -614,7 +614,7 @@ class Decoder:
     def _maillab(self, port, items):
         from datetime import datetime
 
-        from .maillab import MailLab, Received
+        from ..maillab import MailLab, Received
 
         lab = MailLab(port=int(port) or 1)  # a record of what the server received; no server runs here
         for mail_from, rcpt_tos, raw, when in items:

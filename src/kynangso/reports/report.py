@@ -28,8 +28,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import cohort, manifest, nbg
-from . import notebook as nbm
+from ..cohorts import course, roster
+from ..authoring import manifest
+from ..authoring.settings import settings
+from ..authoring import notebook as nbm
 
 REPORT_DIR = "reports"
 HTML_FILE = "bao-cao.html"
@@ -109,7 +111,7 @@ def read_gradebook(db: Path) -> dict[str, pd.DataFrame]:
     plus extra credit; 0 when neither is set."""
     con = sqlite3.connect(db.resolve().as_uri() + "?mode=ro", uri=True)
     try:
-        params = {"course": nbg.COURSE_ID}
+        params = {"course": settings().course_id}
         out = {name: pd.read_sql_query(sql, con, params=params) for name, sql in [
             ("grades", GRADES_SQL), ("submissions", SUBMISSIONS_SQL), ("gradecells", GRADE_CELLS_SQL),
             ("assignments", ASSIGNMENTS_SQL)]}
@@ -196,8 +198,8 @@ def read_autograded(root: Path, graded: pd.DataFrame, cells: pd.DataFrame) -> tu
 
 def unit_table(extra_codes=()) -> pd.DataFrame:
     """The 28 units, then the district departments (VT00), then any other code officials carry."""
-    from .data import load as load_data
-    from .data.units import DISTRICT_CODE, DISTRICT_NAME
+    from ..data import load as load_data
+    from ..data.units import DISTRICT_CODE, DISTRICT_NAME
 
     units = load_data("don_vi")[["ma_don_vi", "ten_don_vi"]].astype(str)
     rows = list(units.itertuples(index=False, name=None))
@@ -208,38 +210,38 @@ def unit_table(extra_codes=()) -> pd.DataFrame:
     return pd.DataFrame([(c, nfc(n)) for c, n in rows], columns=["ma_don_vi", "ten_don_vi"])
 
 
-def load(root: Path, course: manifest.Manifest | None = None) -> Sources:
-    course = course or manifest.load()
+def load(root: Path, course_manifest: manifest.Manifest | None = None) -> Sources:
+    plan = course_manifest or manifest.load()
     gb = read_gradebook(root / "gradebook.db")
     subs, students = gb["submissions"], gb["students"]
     statuses = read_statuses(root)
     # modules: the course's, in course order, that this cohort's gradebook knows; then any other
-    known = {m.id: m for m in course.modules}
+    known = {m.id: m for m in plan.modules}
     released = set(gb["assignments"]["module"])
-    order = [m.id for m in course.modules if m.id in released] + sorted(released - set(known))
+    order = [m.id for m in plan.modules if m.id in released] + sorted(released - set(known))
     max_score = gb["gradecells"].groupby("module")["max_score"].sum()
     modules = pd.DataFrame([{"module": m, "title": nfc(known[m].title) if m in known else m,
                              "max_score": float(max_score.get(m, 0.0))} for m in order],
                            columns=["module", "title", "max_score"])
     mods = [known[m] for m in order if m in known]
-    roster = pd.DataFrame(cohort.roster(root), columns=cohort.COLUMNS).rename(columns={"ma_can_bo": "student"})
+    people = pd.DataFrame(roster.roster(root), columns=roster.COLUMNS).rename(columns={"ma_can_bo": "student"})
     # officials graded without being on the roster still count (their unit unknown)
-    others = sorted((set(subs["student"]) | set(statuses["student"])) - set(roster["student"]))
+    others = sorted((set(subs["student"]) | set(statuses["student"])) - set(people["student"]))
     if others:
         names = {r.student: nfc(f"{r.last_name or ''} {r.first_name or ''}".strip()) for r in students.itertuples()}
-        roster = pd.concat([roster, pd.DataFrame({"student": others, "ho_ten": [names.get(s) or s for s in others],
+        people = pd.concat([people, pd.DataFrame({"student": others, "ho_ten": [names.get(s) or s for s in others],
                                                   "ma_don_vi": UNKNOWN_UNIT, "chuc_vu": "", "email": ""})],
                            ignore_index=True)
-    roster["ma_don_vi"] = roster["ma_don_vi"].replace("", UNKNOWN_UNIT)
+    people["ma_don_vi"] = people["ma_don_vi"].replace("", UNKNOWN_UNIT)
     cells = source_cells(mods)
     qmap = pd.DataFrame([{"module": m.id, "question": q, "competence": c} for m in mods for q, c in m.questions.items()],
                         columns=["module", "question", "competence"])
-    comps = pd.DataFrame([{"competence": k, "name": nfc(v.get("vi", k))} for k, v in course.competences.items()],
+    comps = pd.DataFrame([{"competence": k, "name": nfc(v.get("vi", k))} for k, v in plan.competences.items()],
                          columns=["competence", "name"])
     merged = subs.merge(statuses, on=["student", "module"], how="left")
     graded = merged[merged["status"].fillna("graded") == "graded"]
     errors, blanks = read_autograded(root, graded, cells)
-    return Sources(roster=roster[["student", "ho_ten", "ma_don_vi", "chuc_vu"]], units=unit_table(roster["ma_don_vi"]),
+    return Sources(roster=people[["student", "ho_ten", "ma_don_vi", "chuc_vu"]], units=unit_table(people["ma_don_vi"]),
                    modules=modules, submissions=subs, gradecells=gb["gradecells"], grades=gb["grades"],
                    statuses=statuses, cells=cells,
                    questions=qmap, competences=comps, errors=errors, blanks=blanks)
@@ -798,7 +800,7 @@ def run(args) -> int:
     if not 0 <= args.threshold <= 1:
         print("Ngưỡng (--threshold) phải từ 0 đến 1, ví dụ 0.5 cho 50%.")
         return 2
-    root = nbg.course_root(args.name, create=False)
+    root = course.course_root(args.name, create=False)
     html_path, xlsx_path = report(root, args.out, args.threshold)
     print(f"Báo cáo lớp {args.name}:")
     print(f"  {html_path}")

@@ -40,7 +40,7 @@ from jupyter_client.provisioning.local_provisioner import LocalProvisioner
 PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger", "debugpy",
            "IPython", "IPython.core.history", "sqlite3", "tornado.ioloop", "psutil", "pdb", "pydoc", "numpy", "pandas", "matplotlib",
            "matplotlib.figure", "matplotlib.backends.backend_agg", "matplotlib.pyplot", "openpyxl",
-           "holidays", "holidays.countries.vietnam", "kynangso.data", "kynangso.trusted", "email.message", "email.policy")
+           "holidays", "holidays.countries.vietnam", "kynangso.data", "kynangso.grading.trusted", "email.message", "email.policy")
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 FILE_LIMIT = 512 << 20  # the largest file a learner's kernel may write
 PROCESS_LIMIT = 256  # processes of the sandbox user (a fork bomb stops there)
@@ -118,7 +118,7 @@ def _become_kernel(req: dict) -> None:
 
 
 def serve(path: str) -> None:
-    """The zygote's main loop (run as `python -m kynangso.zygote SOCKET`): one Unix socket, any
+    """The zygote's main loop (run as `python -m kynangso.grading.zygote SOCKET`): one Unix socket, any
     number of grading workers connected to it, one kernel forked per request line."""
     import selectors
     import socket
@@ -198,7 +198,7 @@ class Zygote:
 
         self.dir = tempfile.mkdtemp(prefix="kynangso-zygote-")
         self.path = os.path.join(self.dir, "socket")
-        self.proc = subprocess.Popen([sys.executable, "-m", "kynangso.zygote", self.path], stdin=subprocess.PIPE,
+        self.proc = subprocess.Popen([sys.executable, "-m", "kynangso.grading.zygote", self.path], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
                                      start_new_session=True)
         # not waited for here: workers start while the zygote imports, and connect when it listens

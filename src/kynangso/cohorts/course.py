@@ -7,11 +7,9 @@ from contextlib import contextmanager
 import sys
 from pathlib import Path
 
-from . import paths
+from .. import paths
+from ..authoring.settings import CONFIG_FILE, settings
 
-COURSE_CONFIG = "nbgrader_config.py"
-COURSE_ID = "kynangso-vinhtuong"  # as in grading/nbgrader_config.py
-BUSY_TIMEOUT = 120  # seconds a gradebook writer waits for another
 
 
 def course_root(name: str, create: bool = True) -> Path:
@@ -26,24 +24,18 @@ def course_root(name: str, create: bool = True) -> Path:
         root.mkdir(parents=True)
     (root / "exchange").mkdir(exist_ok=True)
     (root / "logs").mkdir(exist_ok=True)
-    shared = paths.grading_dir() / COURSE_CONFIG
-    (root / COURSE_CONFIG).write_text(
+    shared = paths.grading_dir() / CONFIG_FILE
+    (root / CONFIG_FILE).write_text(
         "# Written by kynangso: this cohort folder is an nbgrader course root.\n"
         "c = get_config()  # noqa: F821\n"
         f"load_subconfig({str(shared)!r})  # noqa: F821\n"
+        f"c.CourseDirectory.course_id = {settings().course_id!r}\n"
         f"c.CourseDirectory.root = {str(root)!r}\n"
         f"c.CourseDirectory.source_directory = {str(paths.notebooks_dir())!r}\n"
         f"c.Exchange.root = {str(root / 'exchange')!r}\n",
         encoding="utf-8",
     )
     return root
-
-
-def db_url(root: Path, busy_timeout: int | None = None) -> str:
-    """The gradebook's URL; with a busy timeout (seconds) writers wait for each other instead of
-    failing (the grading workers write at the same time)."""
-    url = f"sqlite:///{root / 'gradebook.db'}"
-    return f"{url}?timeout={busy_timeout}" if busy_timeout else url
 
 
 @contextmanager
@@ -56,7 +48,7 @@ def gradebook(root: Path):
 
     # Creating a gradebook runs `alembic` from PATH (see paths.tool_env).
     os.environ["PATH"] = paths.tool_env()["PATH"]
-    gb = Gradebook(db_url(root, BUSY_TIMEOUT), course_id=COURSE_ID)
+    gb = Gradebook(settings().gradebook_url(root), course_id=settings().course_id)
     try:
         yield gb
     finally:

@@ -34,7 +34,7 @@ import warnings
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import nullcontext
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from functools import lru_cache
 from multiprocessing import get_context
 from pathlib import Path
@@ -43,17 +43,10 @@ from jupyter_core.utils import run_sync
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute, LimitOutput, NbGraderPreprocessor, SaveAutoGrades
 
-from . import notebook as nbm
-from . import nbg, outputs, paths, zygote
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Bounds on one submission (seconds, MiB, characters)."""
-    cell_timeout: int = 60
-    notebook_timeout: int = 300
-    memory_mb: int = 3072
-    output_chars: int = 100_000
+from ..authoring import notebook as nbm
+from ..authoring.settings import CONFIG_FILE, Limits, settings
+from . import outputs, zygote
+from .. import paths
 
 
 # ---------------------------------------------------------------- bounded preprocessors
@@ -165,7 +158,7 @@ class GuardedExecute(Execute):
 
 @lru_cache(maxsize=64)
 def _withheld(module_id: str) -> tuple[str, ...]:
-    from . import manifest
+    from ..authoring import manifest
 
     try:
         return manifest.load().module(module_id).withheld
@@ -188,16 +181,16 @@ def kernel_resources(root: Path, modules, folder: Path) -> tuple[dict, list[str]
       is the same in the learner's kernel and the trusted one (pki.make_key_pool);
     - a module that signs PDFs gets the rescaled font made here, not once per kernel (each
       sandboxed kernel has an empty /tmp)."""
-    src = _source_dir(_base_config(root, Limits()), root)
+    src = _source_dir(_base_config(root, settings().limits), root)
     text = "".join(p.read_text(encoding="utf-8") for m in set(modules) for p in (src / m).glob("*.ipynb"))
     env, keep = {}, []
     if "TrainingPKI" in text:
-        from . import pki
+        from .. import pki
 
         env[pki.KEY_POOL_ENV] = str(pki.make_key_pool(folder / "keys"))
         keep.append(env[pki.KEY_POOL_ENV])
     if "kynangso.signing" in text or "sign_pdf" in text:
-        from . import signing
+        from .. import signing
 
         fonts = folder / "fonts"
         fonts.mkdir(mode=0o755, exist_ok=True)
@@ -308,8 +301,8 @@ def _base_config(root: Path, limits: Limits):
     from nbgrader.preprocessors import AssignLatePenalties, CheckCellMetadata, GetGrades, IgnorePattern
     from traitlets.config.loader import PyFileConfigLoader
 
-    cfg = PyFileConfigLoader(nbg.COURSE_CONFIG, path=str(root)).load_config()
-    cfg.CourseDirectory.db_url = nbg.db_url(root, nbg.BUSY_TIMEOUT)
+    cfg = PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config()
+    cfg.CourseDirectory.db_url = settings().gradebook_url(root)
     cfg.BaseConverter.force = True
     cfg.GuardedExecute.timeout = limits.cell_timeout
     cfg.GenerateFeedback.preprocessors = [GetGrades, LearnerFeedback, CSSHTMLHeaderPreprocessor]

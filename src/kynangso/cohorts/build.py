@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import check, nbg
-from . import notebook as nbm
+from ..authoring import check
+from . import course
+from ..authoring import notebook as nbm
 
 LEAKS = (nbm.BEGIN_SOLUTION, nbm.END_SOLUTION, nbm.BEGIN_HIDDEN, nbm.END_HIDDEN)
 
@@ -46,9 +47,9 @@ def build_module(root: Path, module, run_checks: bool = True, workers: int | Non
     problems = [str(p) for p in check.check_module(module, run=run_checks, workers=workers)]
     if problems:
         return problems
-    proc = nbg.run(root, "generate_assignment", module.id, "--force", log_name=f"generate-{module.id}")
+    proc = course.run(root, "generate_assignment", module.id, "--force", log_name=f"generate-{module.id}")
     if proc.returncode != 0:
-        return [f"nbgrader generate_assignment {module.id} failed:\n{nbg.tail(proc)}"]
+        return [f"nbgrader generate_assignment {module.id} failed:\n{course.tail(proc)}"]
     graded = nbm.graded_notebooks(module.source)
     for path in graded:
         problems += validate_source(path)
@@ -63,7 +64,7 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    root = nbg.course_root(args.cohort)
+    root = course.course_root(args.cohort)
     failed = False
     for module in check.selected_modules(args.module):
         problems = build_module(root, module, run_checks=not args.no_run, workers=args.workers)

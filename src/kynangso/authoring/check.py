@@ -10,7 +10,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import execute, manifest, paths
+from . import execute, manifest
+from .. import paths
 from . import notebook as nbm
 
 

@@ -16,7 +16,8 @@ import unicodedata
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from . import execute, manifest, paths, tidy
+from . import execute, manifest, tidy
+from .. import paths
 
 MODULE_ID = re.compile(r"^\d\d-[a-z0-9]+(?:-[a-z0-9]+)*$")
 POINTS = 3  # q1 (2) + q2 (1)

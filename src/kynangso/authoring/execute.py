@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import os
 import subprocess
 import tempfile
 import time
@@ -14,18 +13,11 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-CELL_TIMEOUT = 60
-
-
 @dataclass
 class Run:
     nb: nbformat.NotebookNode  # the executed copy
     seconds: float
     failure: str | None = None  # the run itself broke (timeout, dead kernel)
-
-
-def default_workers() -> int:
-    return max(1, os.cpu_count() or 1)
 
 
 async def _run_one(nb, timeout: int) -> Run:
@@ -45,9 +37,13 @@ async def _run_one(nb, timeout: int) -> Run:
     return Run(nb=nb, seconds=time.perf_counter() - start, failure=failure)
 
 
-def run_all(notebooks: list, workers: int | None = None, timeout: int = CELL_TIMEOUT) -> list[Run]:
-    """Execute each notebook on its own fresh kernel, a few at a time; results in input order."""
-    sem = asyncio.Semaphore(workers or default_workers())
+def run_all(notebooks: list, workers: int | None = None, timeout: int | None = None) -> list[Run]:
+    """Execute each notebook on its own fresh kernel, a few at a time; results in input order.
+    By default, as many at a time as grading workers, each cell within the grading cell limit."""
+    from .settings import settings
+
+    timeout = timeout or settings().limits.cell_timeout
+    sem = asyncio.Semaphore(workers or settings().workers)
 
     async def bounded(nb):
         async with sem:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from nbformat.v4 import new_output
 
-from . import notebook as nbm
+from ..authoring import notebook as nbm
 from . import outputs, trusted
 
 MAX_REPLY = 8 << 20  # one reply of the runner (its outputs are cut to fit before they are sent)
@@ -113,7 +113,7 @@ class Judge:
 
     async def attach(self, learner_kc) -> None:
         """Once the learner's kernel is up: make it answer the trusted runner's requests."""
-        msg_id = learner_kc.execute("import kynangso.trusted as __kt\n__kt.serve(get_ipython().user_ns)\ndel __kt",
+        msg_id = learner_kc.execute("import kynangso.grading.trusted as __kt\n__kt.serve(get_ipython().user_ns)\ndel __kt",
                                     silent=True, store_history=False)
         await self._reply(learner_kc, msg_id, 30)
         os.close(self.learner_fd)
@@ -238,4 +238,4 @@ class Judge:
 
 
 def _prepare_code(reads, files: bool) -> str:
-    return f"__import__('kynangso.trusted', fromlist=['prepare']).prepare({list(reads)!r}, {files!r})"
+    return f"__import__('kynangso.grading.trusted', fromlist=['prepare']).prepare({list(reads)!r}, {files!r})"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import paths
+from .. import paths
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 CELL_KEYS = {"nbgrader", "kynangso", "tags"}

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import nbformat
 
-from . import check, cohort, nbg
-from . import notebook as nbm
+from ..authoring import check
+from . import roster, course
+from ..authoring import notebook as nbm
 
 DEFAULT_SEED = 2022
 MARKER = ".simulated"  # a submission folder written by simulate (may be overwritten by it)
@@ -82,7 +83,7 @@ def write_submission(root: Path, student: str, module_id: str, notebooks: dict[s
 
 
 def simulate(root: Path, modules, seed: int = DEFAULT_SEED, overwrite: bool = False) -> list[Path]:
-    students = [r["ma_can_bo"] for r in cohort.roster(root)]
+    students = [r["ma_can_bo"] for r in roster.roster(root)]
     if not students:
         raise SystemExit(f"Lớp {root.name} chưa có học viên: chạy `kynangso cohort {root.name} --roster FILE` trước.")
     written = []
@@ -114,7 +115,7 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    root = nbg.course_root(args.name, create=False)
+    root = course.course_root(args.name, create=False)
     written = simulate(root, check.selected_modules(args.module), seed=args.seed, overwrite=args.overwrite)
     print(f"Đã viết {len(written)} bài nộp mô phỏng.")
     print(f"  {root / 'submitted'}")

@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 
-from . import check, cohort, nbg, simulate
-from . import notebook as nbm
+from ..authoring import check
+from . import roster, course, simulate
+from ..authoring import notebook as nbm
 
 MAX_BYTES = 50 * 1024 * 1024  # a notebook larger than this is not a course notebook
 
@@ -132,7 +133,7 @@ def _students(item: Item, nb: dict | None, people: list[dict]) -> set[str]:
 
 
 def match(root: Path, source: Path, modules, module_id: str | None = None) -> Result:
-    people = cohort.roster(root)
+    people = roster.roster(root)
     res = Result()
     expected = {m.id: {p.name: {nbm.grade_id(c) for c in nbm.read(p).cells if nbm.grade_id(c)}
                        for p in nbm.graded_notebooks(m.source)} for m in modules}
@@ -211,7 +212,7 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    root = nbg.course_root(args.name, create=False)
+    root = course.course_root(args.name, create=False)
     modules = check.selected_modules([args.module] if args.module else None)
     res = match(root, args.source, modules, args.module)
     if not args.dry_run:

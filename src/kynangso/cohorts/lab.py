@@ -6,7 +6,8 @@ import shutil
 import subprocess
 import sys
 
-from . import nbg, paths
+from . import course
+from .. import paths
 
 
 def add_arguments(p) -> None:
@@ -16,7 +17,7 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    root = nbg.course_root(args.name, create=False)
+    root = course.course_root(args.name, create=False)
     release = root / "release"
     if not release.is_dir():
         print(f"Lớp {args.name} chưa có mô-đun nào được phát hành: chạy `kynangso build --cohort {args.name}`.")

@@ -14,8 +14,11 @@ from pathlib import Path
 
 import nbformat
 
-from . import check, cohort, engine, execute, nbg
-from . import notebook as nbm
+from ..authoring import check, execute
+from . import roster, course
+from ..authoring.settings import Limits, settings
+from ..grading import engine
+from ..authoring import notebook as nbm
 
 REPORT_FILE = "grading-report.csv"
 GRADES_FILE = "grades.csv"
@@ -174,7 +177,7 @@ def export_grades(root: Path, gb) -> Path:
 
 
 def write_report(root: Path, rows: list[Row]) -> Path:
-    people = {r["ma_can_bo"]: r for r in cohort.roster(root)}
+    people = {r["ma_can_bo"]: r for r in roster.roster(root)}
     path = root / REPORT_FILE
     with path.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
@@ -191,23 +194,23 @@ def grade(root: Path, modules, workers: int | None = None, students: list[str] |
           isolate: bool = True) -> tuple[Path, Path, list[Row]]:
     """Grade the selected modules' submissions on a pool of workers; write grades.csv and
     grading-report.csv. Submissions that cannot be graded score 0 and say why."""
-    limits = limits or engine.Limits()
+    limits = limits or settings().limits
     plans = [prepare(root, m, students) for m in modules]
-    with nbg.gradebook(root) as gb:
+    with course.gradebook(root) as gb:
         for plan in plans:
             for s in plan.broken:
                 record_zero(root, gb, plan.module.id, s)
     jobs = [(p.module.id, s) for p in plans for s in p.ok]
     bar = engine.Progress(len(jobs), enabled=progress)
     try:
-        results = engine.run(root, jobs, workers or execute.default_workers(), limits, on_result=bar.update,
+        results = engine.run(root, jobs, workers or settings().workers, limits, on_result=bar.update,
                              isolate=isolate)
     finally:
         bar.close()
     failed = {(r["module"], r["student"]): failure_reason(r["failure"], limits, r.get("log", ""))
               for r in results if not r["ok"]}
     rows: list[Row] = []
-    with nbg.gradebook(root) as gb:
+    with course.gradebook(root) as gb:
         for plan in plans:
             module_id, expected = plan.module.id, plan.expected
             max_score = gb.find_assignment(module_id).max_score
@@ -232,7 +235,7 @@ def add_arguments(p) -> None:
     p.add_argument("--module", action="append", help="only this module (repeatable)")
     p.add_argument("--student", action="append", help="only this official's submissions (repeatable)")
     p.add_argument("--workers", type=int, default=None, help="grading workers (default: one per core)")
-    d = engine.Limits()
+    d = settings().limits
     p.add_argument("--cell-timeout", type=int, default=d.cell_timeout, help="seconds per cell")
     p.add_argument("--notebook-timeout", type=int, default=d.notebook_timeout, help="seconds per notebook")
     p.add_argument("--memory-mb", type=int, default=d.memory_mb, help="memory limit of a learner's kernel")
@@ -243,10 +246,10 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    from . import sandbox
+    from ..grading import sandbox
 
-    root = nbg.course_root(args.name, create=False)
-    limits = engine.Limits(args.cell_timeout, args.notebook_timeout, args.memory_mb, args.output_chars)
+    root = course.course_root(args.name, create=False)
+    limits = Limits(args.cell_timeout, args.notebook_timeout, args.memory_mb, args.output_chars)
     why_not = "--no-sandbox" if args.no_sandbox else sandbox.available()
     print("Cô lập bài chạy: có (không mạng, chỉ đọc, người dùng không đặc quyền)." if why_not is None else
           f"CẢNH BÁO: bài chạy không được cô lập, chỉ giới hạn tài nguyên ({why_not}).")
