@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 # nbgrader shells out to `alembic`: the venv's bin must be on PATH for every call.
 RUN    := PATH="$(BIN):$$PATH"
 
-.PHONY: setup demo test check build clean
+.PHONY: setup demo test test-fast lint check build clean
 
 setup: $(STAMP)
 
@@ -19,8 +19,16 @@ $(STAMP): pyproject.toml
 demo: setup
 	$(RUN) $(BIN)/kynangso demo
 
-test: setup
+# Everything CI needs: lint, every test, strict nbval on every source notebook.
+test: setup lint
 	$(RUN) $(BIN)/python -m pytest tests notebooks --nbval --nbval-sanitize-with tests/nbval-sanitize.cfg
+
+# The inner loop (under a minute): no grading of many notebooks, no notebook runs, no browser.
+test-fast: setup lint
+	$(RUN) $(BIN)/python -m pytest tests -q -m "not slow and not notebooks and not browser"
+
+lint: setup
+	$(BIN)/ruff check src tests benchmarks
 
 check: setup
 	$(RUN) $(BIN)/kynangso check

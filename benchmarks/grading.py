@@ -64,9 +64,9 @@ def main() -> None:
 
     tmp = Path(tempfile.mkdtemp(prefix="kynangso-bench-grading-"))
     os.environ["KYNANGSO_COHORTS"] = str(tmp / "cohorts")
-    from kynangso.cohorts import roster, course, simulate
     from kynangso import data, paths
     from kynangso.authoring import manifest
+    from kynangso.cohorts import course, roster, simulate
 
     env = paths.tool_env()
     try:

@@ -19,13 +19,10 @@ from pathlib import Path
 
 from kynangso.authoring import manifest
 from kynangso.authoring import notebook as nbm
-from kynangso.cohorts import course
-from kynangso.cohorts import grade
-from kynangso.cohorts import roster
+from kynangso.authoring.settings import settings
+from kynangso.cohorts import course, grade, roster
 from kynangso.data.base import person
 from kynangso.data.units import COMMUNE_STAFF, DISTRICT_CODE, UNITS, email_address, unit_code
-from kynangso.authoring.settings import settings
-from kynangso.grading import engine
 
 FAILURES = [  # reasons `kynangso grade` gives when it cannot grade a submission
     "Không có tệp bai-tap.ipynb trong bài nộp (trong bài nộp chỉ có bai-tap (1).ipynb: có thể tệp đã bị đổi tên).",

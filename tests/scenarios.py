@@ -6,8 +6,8 @@ import csv
 import pytest
 
 from kynangso.authoring import check, execute, manifest
-from kynangso.cohorts import roster, course, simulate
 from kynangso.authoring import notebook as nbm
+from kynangso.cohorts import course, roster, simulate
 
 WHEN = simulate.datetime.fromisoformat("2022-05-09T08:00:00+07:00")
 
@@ -62,7 +62,7 @@ def public_passing_mistake(source):
             for code in nbm.mistakes(source.cells[a]):
                 candidates.append((q, a, code, check.variant(source, a, code, q.last_cell, public_only=True)))
     runs = execute.run_all([c[3] for c in candidates])
-    for (q, a, code, _), run in zip(candidates, runs):
+    for (q, a, code, _), run in zip(candidates, runs, strict=True):
         if all(execute.passed(run.nb.cells[t]) for t in q.tests):
             return q, a, code
     pytest.fail("no recorded mistake passes the public tests: a fails-hidden scenario needs one")

@@ -5,10 +5,11 @@ import shutil
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from conftest import ROOT
-from kynangso.cohorts import build
 from kynangso import cli
 from kynangso.authoring import notebook as nbm
+from kynangso.cohorts import build
+
+from conftest import ROOT
 
 MODULE = "00-lam-quen"
 

@@ -1,14 +1,20 @@
-"""`kynangso check` catches each broken or unfair notebook shape, naming cell and rule."""
+"""`kynangso check` catches each broken or unfair notebook shape, naming cell and rule; its rules
+form one registry, each with a Vietnamese description, and the trainers' guide lists them all."""
 
+import re
+from pathlib import Path
 
+import nbformat
 import pytest
-
-from kynangso.authoring import check
 from test_notebook_model import sample
+
+from kynangso.authoring import check, manifest
+
+from conftest import ROOT
 
 
 def rules(nb):
-    return {(p.rule, p.cell) for p in check.static_problems(__import__("pathlib").Path("x.ipynb"), nb)}
+    return {(p.rule, p.cell) for p in check.static_problems(Path("x.ipynb"), nb)}
 
 
 def test_a_good_notebook_has_no_static_problem():
@@ -72,5 +78,49 @@ def test_text_not_nfc():
 def test_messages_name_the_cell_one_based():
     nb = sample()
     nb.cells[1].source = "**Câu 1** (3 điểm)"
-    p = [p for p in check.static_problems(__import__("pathlib").Path("x.ipynb"), nb) if p.rule == "points-text"][0]
+    p = [p for p in check.static_problems(Path("x.ipynb"), nb) if p.rule == "points-text"][0]
     assert "ô 2" in str(p) and "(3 điểm)" in str(p)
+
+
+def test_rules_are_one_registry_each_described_in_vietnamese():
+    ids = [r.id for r in check.RULES]
+    assert len(ids) == len(set(ids)), "rule ids must be unique"
+    for rule in check.RULES:
+        assert re.fullmatch(r"[a-z]+(-[a-z]+)*", rule.id), rule.id
+        assert rule.description and re.search(r"[àáảãạăâđèéẻẽẹêìíỉĩịòóỏõọôơùúủũụưỳýỷỹỵ]", rule.description), rule.id
+
+
+def test_the_trainers_guide_lists_every_rule():
+    guide = (ROOT / "course" / "huong-dan-soan-bai.md").read_text(encoding="utf-8")
+    table = guide[guide.index("| quy tắc | nghĩa |"):].split("\n\n", 1)[0]
+    listed = {rule.strip() for row in table.splitlines()[2:] for rule in row.split("|")[1].split(",")}
+    assert listed == {r.id for r in check.RULES}
+    [timing] = [r for r in check.RULES if r.id == "timing"]
+    assert f"| timing | {timing.description} |" in table, "the guide states another time limit"
+
+
+def test_every_problem_is_reported_under_a_registered_rule():
+    nb = sample()
+    nb.cells[0].source, nb.cells[1].source = "# Bài", "**Câu 1** Hoa\u0300."
+    del nb.cells[2].metadata["kynangso"]
+    found = check.static_problems(Path("x.ipynb"), nb)
+    assert found and {p.rule for p in found} <= {r.id for r in check.RULES}
+
+
+def test_an_empty_notebook_is_reported_once():
+    found = check.static_problems(Path("x.ipynb"), nbformat.v4.new_notebook())
+    assert [(p.rule, p.cell) for p in found] == [("empty", None)]
+
+
+def test_module_rules_name_a_missing_folder_and_a_broken_notebook(tmp_path, monkeypatch):
+    monkeypatch.setenv("KYNANGSO_HOME", str(tmp_path))
+    module = manifest.Module(id="09-thu", title="Thử", objectives=[], duration_minutes=1, points=2, competences=[])
+    [p] = check.check_module(module)
+    assert p.rule == "module-folder" and "thiếu thư mục" in p.message
+    module.source.mkdir(parents=True)
+    (module.source / "bai-tap.ipynb").write_text("{khong phai json", encoding="utf-8")
+    found = {p.rule: p for p in check.check_module(module)}
+    assert set(found) == {"notebook-format", "manifest-points"}
+    assert "không phải JSON hợp lệ (dòng 1, cột 2)" in found["notebook-format"].message
+    assert found["notebook-format"].notebook == module.source / "bai-tap.ipynb"
+    assert "cộng lại 0 điểm, manifest ghi 2" in found["manifest-points"].message

@@ -6,8 +6,8 @@ import zipfile
 import pytest
 
 from kynangso import cli
-from kynangso.cohorts import roster, collect, simulate
 from kynangso.authoring import manifest
+from kynangso.cohorts import collect, roster, simulate
 
 ROSTER = "ma_can_bo,ho_ten,ma_don_vi,chuc_vu,email\n" + "".join(
     f"cb000{i},Học Viên Mẫu {i},VT0{i},Công chức thử nghiệm,hv{i}.vt0{i}@vinhtuong.example\n" for i in range(1, 8))

@@ -4,14 +4,14 @@ course's working-day calendar, and the trends the lessons ask learners to find."
 import re
 import unicodedata
 from datetime import date
-from functools import lru_cache
+from functools import cache
 
 import pandas as pd
 import pytest
 
 from kynangso import data
-from kynangso.authoring import datasets
 from kynangso import workdays as wd
+from kynangso.authoring import datasets
 from kynangso.data import documents, meetings, ocop
 
 MINE = ("van_ban_den", "van_ban_di", "hop_truc_tuyen", "ocop_san_pham", "don_hang_tmdt")
@@ -22,12 +22,12 @@ BRANDS = ("shopee", "lazada", "tiki", "sendo", "zalo", "facebook", "tiktok", "zo
           "postmart", "voso", "google")
 
 
-@lru_cache(maxsize=None)
+@cache
 def table(name: str) -> pd.DataFrame:
     return data.load(name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def rendered(seed: int = 2022) -> dict:
     return datasets.render_all(seed)
 
@@ -177,14 +177,14 @@ def test_register_dates_are_2022_working_days():
 def test_presented_the_same_or_next_working_day_urgent_at_once():
     den = table("van_ban_den")
     arrived, presented = dates(den["ngay_den"]), dates(den["ngay_chuyen"])
-    assert all(p in (a, wd.next_working_day(a)) for a, p in zip(arrived, presented))
+    assert all(p in (a, wd.next_working_day(a)) for a, p in zip(arrived, presented, strict=True))
     urgent = den["do_khan"] != "thuong"
     assert (den.loc[urgent, "ngay_chuyen"] == den.loc[urgent, "ngay_den"]).all()
 
 
 def test_deadline_is_the_stated_number_of_working_days_after_arrival():
     den = table("van_ban_den")
-    expected = [wd.add_working_days(a, int(n)) for a, n in zip(dates(den["ngay_den"]), den["thoi_han_ngay"])]
+    expected = [wd.add_working_days(a, int(n)) for a, n in zip(dates(den["ngay_den"]), den["thoi_han_ngay"], strict=True)]
     assert dates(den["han_xu_ly"]) == expected
     assert (den["han_xu_ly"] >= den["ngay_den"]).all()
     for level, days in documents.URGENT_DAYS.items():
@@ -200,7 +200,7 @@ def test_handling_mostly_on_time_urgent_faster_pending_at_the_close():
     assert (done["ngay_xu_ly"] <= pd.Timestamp(documents.SNAPSHOT)).all()
     late = done["ngay_xu_ly"] > done["han_xu_ly"]
     assert 0.03 < late.mean() < 0.15, late.mean()
-    pairs = zip(dates(done["ngay_den"]), dates(done["ngay_xu_ly"]))
+    pairs = zip(dates(done["ngay_den"]), dates(done["ngay_xu_ly"]), strict=True)
     taken = pd.Series([wd.working_days_between(a, b) for a, b in pairs], index=done.index)
     urgent = done["do_khan"] != "thuong"
     assert taken[urgent].median() < taken[~urgent].median()
@@ -255,7 +255,7 @@ def test_online_meetings_reach_every_commune_in_january_to_april():
     big = hop["pham_vi"] == "toan_huyen"
     early = hop["ngay"] <= "2022-04-30"
     assert (big & early).sum() >= 30
-    assert (hop.loc[big & early, "so_diem_cau_xa"] == 28).all(), "DOMAIN: Jan–Apr 2022 online meetings reach 100%"
+    assert (hop.loc[big & early, "so_diem_cau_xa"] == 28).all(), "the district's figure: Jan–Apr 2022 online meetings reach 100%"
     assert (hop.loc[big, "so_diem_cau_xa"] == 28).mean() > 0.9
     assert (hop.loc[~big, "so_diem_cau_xa"] < 28).all()
     for level in ("huyen", "tinh"):
@@ -294,12 +294,12 @@ def test_ocop_scores_stars_and_validity():
     expected = [ocop.expiry(d) for d in dates(sp["ngay_cong_nhan"])]
     assert dates(sp["het_han"]) == expected
     assert all((h.year - c.year, h.month, h.day) == (3, c.month, c.day)
-               for c, h in zip(dates(sp["ngay_cong_nhan"]), dates(sp["het_han"])))
+               for c, h in zip(dates(sp["ngay_cong_nhan"]), dates(sp["het_han"]), strict=True))
     assert all_working(sp["ngay_cong_nhan"])
     assert sp["ten_san_pham"].str.contains(" mẫu VT-").all() and sp["chu_the"].str.contains("mẫu số").all()
     assert sp["ten_san_pham"].is_unique
     online_early = sp["ban_truc_tuyen"] & (sp["nam_cong_nhan"] <= 2021)
-    assert online_early.sum() >= 20, "DOMAIN: dozens of OCOP products sold online in early 2022"
+    assert online_early.sum() >= 20, "the district's figure: dozens of OCOP products sold online in early 2022"
 
 
 def test_orders_only_for_online_products_and_values_add_up():

@@ -1,5 +1,6 @@
 """The procedures catalogue and the one-stop dossiers: calibration on the district's published
-figures, and every due date recomputed independently from the rules in DOMAIN.md."""
+figures, and every due date recomputed independently from the course's deadline rule (see
+kynangso.workdays)."""
 
 from datetime import date, datetime, timedelta
 
@@ -18,7 +19,7 @@ def working(d: date) -> bool:
 
 
 def due_by_the_rules(received: datetime, days: int) -> date:
-    """DOMAIN.md's rule read literally, day by day, from the holidays package."""
+    """The deadline rule read literally, day by day, from the holidays package."""
     d = received.date()
     if not working(d) or received.hour >= 15:
         d += timedelta(days=1)
@@ -50,7 +51,7 @@ def test_every_due_date_follows_the_rules():
     has_due = ho_so[ho_so["han_xu_ly"].notna()]
     start = has_due["thoi_diem_bo_sung"].fillna(has_due["thoi_diem_tiep_nhan"])
     limits = has_due["ma_thu_tuc"].map(thu_tuc["thoi_han_ngay"])
-    expected = [due_by_the_rules(s.to_pydatetime(), int(n)) for s, n in zip(start, limits)]
+    expected = [due_by_the_rules(s.to_pydatetime(), int(n)) for s, n in zip(start, limits, strict=True)]
     assert list(has_due["han_xu_ly"].dt.date) == expected
     assert (has_due["so_lan_bo_sung"] == 1).sum() > 300, "the supplement rule must be exercised"
     late_arrivals = has_due[(has_due["thoi_diem_tiep_nhan"].dt.hour >= 15) | ~has_due["thoi_diem_tiep_nhan"].dt.date.map(working)]

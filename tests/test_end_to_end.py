@@ -7,12 +7,13 @@ official is graded. The grading engine's own scenarios are in test_grading_engin
 """
 
 import nbformat
-from scenarios import public_passing_mistake, read_csv, write_roster
 
 from kynangso import cli
 from kynangso.authoring import manifest
-from kynangso.cohorts import course, simulate
 from kynangso.authoring import notebook as nbm
+from kynangso.cohorts import course, simulate
+
+from scenarios import public_passing_mistake, read_csv, write_roster
 
 SCENARIOS = ["passes-all", "fails-hidden", "blank", "syntax-error", "corrupted-json", "kernel-dies"]
 MODULE = "00-lam-quen"
@@ -61,6 +62,7 @@ def test_pipeline_grades_every_scenario(cohorts, tmp_path, capsys):
     assert cli.main(["grade", "e2e", "--module", MODULE]) == 0
     out = capsys.readouterr().out
     assert "corrupted-json" in out and "hỏng" in out
+    assert str(root / "feedback") not in out  # grade writes no feedback: `kynangso feedback` does
 
     scores = {r["student_id"]: float(r["score"]) for r in read_csv(root / "grades.csv")
               if r["assignment"] == MODULE}
@@ -96,8 +98,8 @@ def test_pipeline_grades_every_scenario(cohorts, tmp_path, capsys):
 
 def test_simulated_cohort_spreads_grades_and_is_reproducible(cohorts):
     """simulate is seeded: the same seed writes the same submissions; answers vary across officials."""
-    from kynangso.cohorts import roster
     from kynangso import data
+    from kynangso.cohorts import roster
 
     root = roster.create("sim", data.path("lop_demo"))
     # a release is needed; generate it without the (slow) checks, which the test above covers
@@ -116,8 +118,8 @@ def test_simulated_cohort_spreads_grades_and_is_reproducible(cohorts):
 
 
 def test_lab_opens_a_work_copy_of_the_release_and_never_overwrites_it(cohorts, capsys):
-    from kynangso.cohorts import roster
     from kynangso import data
+    from kynangso.cohorts import roster
 
     root = roster.create("labo", data.path("lop_demo"))
     assert cli.main(["lab", "labo", "--dry-run"]) == 2  # nothing released yet

@@ -13,14 +13,14 @@ import sys
 import nbformat
 import pytest
 
-from scenarios import Released, public_passing_mistake, read_csv
-
 from kynangso import cli
-from kynangso.authoring.settings import Limits
-from kynangso.grading import engine
 from kynangso.authoring import execute
-from kynangso.cohorts import grade, course, simulate
 from kynangso.authoring import notebook as nbm
+from kynangso.authoring.settings import Limits
+from kynangso.cohorts import course, grade, simulate
+from kynangso.grading import pool
+
+from scenarios import Released, public_passing_mistake, read_csv
 
 MODULE = "00-lam-quen"
 NAME = "bai-tap.ipynb"
@@ -231,7 +231,7 @@ def test_progress_reports_done_total_failures_and_eta():
     import io
 
     out = io.StringIO()
-    bar = engine.Progress(4, stream=out)
+    bar = pool.Progress(4, stream=out)
     for ok in (True, False, True, True):
         bar.update({"ok": ok})
     bar.close()

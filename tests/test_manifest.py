@@ -1,7 +1,11 @@
-"""The course manifest and the notebooks folder agree."""
+"""The course manifest and the notebooks folder agree; a manifest a trainer broke is said in Vietnamese."""
 
-from kynangso.authoring import manifest
+import re
+
+import pytest
+
 from kynangso import paths
+from kynangso.authoring import manifest
 from kynangso.authoring import notebook as nbm
 
 
@@ -53,3 +57,32 @@ def test_every_question_is_mapped_to_one_of_its_modules_competences():
                 if q.autograded}
         unmeasured = set(mod.competences) - {c for q, c in mod.questions.items() if q in auto}
         assert not unmeasured, f"{mod.id} names competences no autograded question measures: {sorted(unmeasured)}"
+
+
+def test_an_unknown_module_or_a_broken_manifest_is_said_in_vietnamese(tmp_path):
+    with pytest.raises(KeyError) as exc:
+        manifest.load().module("99-khong-co")
+    assert str(exc.value).startswith("không có mô-đun \"99-khong-co\" trong course/manifest.yml")
+    broken = tmp_path / "manifest.yml"
+    for text, said in [("course_id: x\ntitle: [y\n", "sai cú pháp YAML ở dòng"),
+                       ("course_id: x\ntitle: y\n", 'thiếu trường "modules"'),
+                       ("course_id: x\ntitle: y\nmodules:\n  - id: 05-a\n", 'mô-đun thứ 1 thiếu trường "title"'),
+                       ("course_id: x\ntitle: y\nmodules:\n  - {id: 05-a, title: A, points: mười}\n",
+                        'trường "points" phải là một số, đang là "mười"')]:
+        broken.write_text(text, encoding="utf-8")
+        with pytest.raises(manifest.ManifestError, match=re.escape(said)):
+            manifest.load(broken)
+
+
+def test_grading_resources_are_declared_and_known():
+    """A module whose notebooks build the training PKI or sign PDFs declares what the grader must
+    prepare once per run; every declared resource is one the grader knows."""
+    from kynangso.grading.resources import RESOURCES
+
+    for m in manifest.load().modules:
+        assert set(m.resources) <= set(RESOURCES), m.id
+        text = "".join(p.read_text(encoding="utf-8") for p in m.source.glob("*.ipynb")) if m.source.is_dir() else ""
+        if "TrainingPKI" in text:
+            assert "training_pki" in m.resources, m.id
+        if "sign_pdf" in text or "kynangso.signing" in text:
+            assert "pdf_font" in m.resources, m.id

@@ -12,12 +12,12 @@ from collections import defaultdict
 
 import pytest
 
-from scenarios import WHEN, write_roster
-
 from kynangso import cli
-from kynangso.cohorts import roster, course, simulate
 from kynangso.authoring import manifest
 from kynangso.authoring import notebook as nbm
+from kynangso.cohorts import course, roster, simulate
+
+from scenarios import WHEN, write_roster
 
 CLASS_SIZE = int(os.environ.get("KYNANGSO_CLASS_SIZE", "12"))
 USAGE = re.compile(r"worker after this job: pid=(\d+) fds=(\d+) threads=(\d+) rss_mb=([\d.]+)")

@@ -47,3 +47,22 @@ def test_fill_answer_keeps_the_scaffold_and_drops_markers():
 
 def test_sample_is_valid_nbformat():
     nbformat.validate(sample())
+
+
+def test_why_a_notebook_cannot_be_read_is_said_in_vietnamese(tmp_path):
+    path = tmp_path / "x.ipynb"
+    path.write_text('{"cells": [', encoding="utf-8")
+    try:
+        nbm.read(path)
+    except Exception as exc:  # noqa: BLE001 - whatever json raises
+        assert nbm.unreadable(exc).startswith("tệp không phải JSON hợp lệ (dòng 1, cột")
+    else:
+        raise AssertionError("a truncated file was read")
+    nb = sample()
+    nb.cells[2]["source"] = 3
+    try:
+        nbformat.validate(nb)
+    except Exception as exc:  # noqa: BLE001 - whatever nbformat raises
+        assert "nbformat 4) ở ô 3/source" in nbm.unreadable(exc)
+    else:
+        raise AssertionError("an invalid notebook was validated")

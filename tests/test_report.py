@@ -4,27 +4,30 @@ workbook opens, failed submissions say why, and the HTML stands alone.
 The cohort is built by tests/fakecohort.py (modules released by nbgrader, grades written into the
 gradebook, no notebook run). Every expected number is recomputed here from the gradebook through
 nbgrader's own Gradebook API, grading-report.csv, the roster and the manifest; never from the
-report's code.
+report's code. The report's code is used only to check its shape: `kynangso.reports.write`, tables
+keyed by English identifiers, and every text the instructor reads taken from the message catalogue.
 """
 
 import csv
+import dataclasses
 import json
 import re
 import unicodedata
 from collections import Counter
 from html.parser import HTMLParser
+from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import ROOT
 
-import fakecohort
-
-from kynangso import cli
-from kynangso.cohorts import roster, course
+from kynangso import cli, messages, reports
 from kynangso.authoring import manifest
 from kynangso.authoring import notebook as nbm
+from kynangso.cohorts import course, roster
 from kynangso.data import load as load_data
+
+import fakecohort
+from conftest import ROOT
 
 MODULES = ["00-lam-quen", "01-thu-dien-tu", "03-dich-vu-cong"]
 EMPTY, IDLE = "VT27", "VT28"
@@ -114,7 +117,7 @@ def book(graded):
 
 def sheet(book, name):
     rows = list(book[name].iter_rows(values_only=True))
-    return [dict(zip(rows[0], r)) for r in rows[1:]]
+    return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
 
 
 class HtmlTables(HTMLParser):
@@ -148,7 +151,7 @@ class HtmlTables(HTMLParser):
 
     def rows(self, table_id):
         head, *body = self.tables[table_id]
-        return [(dict(zip(head[0], r)), cls) for r, cls in body]
+        return [(dict(zip(head[0], r, strict=True)), cls) for r, cls in body]
 
 
 @pytest.fixture(scope="module")
@@ -335,3 +338,54 @@ def test_roster_text_is_escaped(graded, tmp_path, monkeypatch):
     page = (tmp_path / "bao-cao.html").read_text(encoding="utf-8")
     assert "&lt;img src=&quot;https://x.test/a.png&quot;&gt; &amp; Thị A" in page
     assert '<img src="https://' not in page
+
+
+def test_write_returns_the_page_and_the_workbook_it_wrote(graded, tmp_path, monkeypatch):
+    monkeypatch.setenv("KYNANGSO_COHORTS", str(graded.parent))
+    page, workbook = reports.write(graded, threshold=0.6, out=tmp_path / "bao-cao-60")
+    assert (page, workbook) == (tmp_path / "bao-cao-60" / "bao-cao.html", tmp_path / "bao-cao-60" / "bao-cao.xlsx")
+    assert page.is_file() and workbook.is_file()
+    book = openpyxl.load_workbook(workbook, read_only=True)
+    overview = {r["Chỉ số"]: r["Giá trị"] for r in sheet(book, "Tổng quan")}
+    assert overview["Ngưỡng cảnh báo (%)"] == pytest.approx(60)
+    assert "Ngưỡng cảnh báo: 60%." in page.read_text(encoding="utf-8")
+    # a relative folder is taken from the cohort's
+    assert reports.write(graded, out=Path("bao-cao-rieng")) == (graded / "bao-cao-rieng" / "bao-cao.html",
+                                                               graded / "bao-cao-rieng" / "bao-cao.xlsx")
+
+
+def test_tables_are_keyed_by_english_ids_and_labelled_by_the_catalogue(graded, book):
+    from kynangso.reports import labels, sources, tables, workbook
+
+    t = tables.compute(sources.load(graded))
+    assert [f.name for f in dataclasses.fields(tables.Tables) if f.name != "threshold"] == workbook.SHEETS
+    for field, name in zip(workbook.SHEETS, SHEETS, strict=True):
+        df = getattr(t, field)
+        for column in df.columns:
+            assert column in MODULES or re.fullmatch(r"[a-z][a-z0-9_]*", column), (field, column)
+        headings = list(labels.readable(df, MODULES).columns)
+        assert next(book[name].iter_rows(values_only=True)) == tuple(headings), field
+        assert messages.text(f"reports.sheet.{field}") == name
+    assert set(t.submissions["state"]) <= {"graded", "failed", "missing"}
+    assert set(t.questions["kind"]) == {"test", "manual"}
+
+
+def test_the_verb_speaks_the_catalogue(graded, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("KYNANGSO_COHORTS", str(graded.parent))
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["report", "-h"])
+    assert stop.value.code == 0
+    shown = " ".join(capsys.readouterr().out.split())
+    for key in ["help.name", "help.threshold", "metavar.name", "metavar.out"]:
+        assert " ".join(messages.text(f"reports.{key}", default=0.5).split()) in shown, key
+    assert " ".join(messages.text("reports.help.out", folder="reports").split()) in shown
+    assert cli.main(["report", graded.name, "--threshold", "50"]) == 2
+    assert capsys.readouterr().out.strip() == messages.text("reports.error.threshold")
+    assert cli.main(["report", "khong-co-lop-nay"]) == 2
+    assert capsys.readouterr().out.strip() == messages.text(
+        "reports.error.no_cohort", cohort="khong-co-lop-nay", path=graded.parent / "khong-co-lop-nay")
+    monkeypatch.setenv("KYNANGSO_COHORTS", str(tmp_path))
+    (tmp_path / "moi").mkdir()
+    with pytest.raises(SystemExit, match="chưa có sổ điểm"):
+        cli.main(["report", "moi"])
+    assert cli.main(["report", graded.name]) == 2  # not among these cohorts

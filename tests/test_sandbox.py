@@ -12,11 +12,11 @@ import nbformat
 import pytest
 from bs4 import BeautifulSoup
 
-from scenarios import Released
-
 from kynangso import cli
 from kynangso.cohorts import course
 from kynangso.grading import sandbox
+
+from scenarios import Released
 
 MODULE = "00-lam-quen"
 NAME = "bai-tap.ipynb"
@@ -207,7 +207,7 @@ def neighbours(tmp_path_factory):
     from dataclasses import replace
 
     from kynangso.authoring.settings import settings
-    from kynangso.grading import engine
+    from kynangso.grading import pool
 
     mp = pytest.MonkeyPatch()
     tmp = tmp_path_factory.mktemp("neighbours")
@@ -221,7 +221,7 @@ def neighbours(tmp_path_factory):
         r.submit(name, r.best)
     r.submit("h1-huge-wrong-answer", {**r.best, r.gid["q1"]: f"ten_huyen = 'x' * {HUGE}\nso_don_vi = 28\n"})
     jobs = [(MODULE, s) for s in sorted(names)]
-    results = engine.run(r.root, jobs, 1, replace(settings().limits, cell_timeout=10, notebook_timeout=40))
+    results = pool.run(r.root, jobs, 1, replace(settings().limits, cell_timeout=10, notebook_timeout=40))
     with course.gradebook(r.root) as gb:
         scores = {s.student.id: s.score for s in gb.assignment_submissions(MODULE)}
     yield {"root": r.root, "scores": scores, "results": {res["student"]: res for res in results}}

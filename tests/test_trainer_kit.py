@@ -2,16 +2,18 @@
 temporary copy of the course, and each check rule failing on a notebook made to break it."""
 
 import csv
+import re
 import shutil
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from conftest import ROOT
-from kynangso.authoring import check, manifest, new, tidy
-from kynangso import cli
+from kynangso import cli, messages
+from kynangso.authoring import check, manifest, new, run_rules, tidy
 from kynangso.authoring import notebook as nbm
+
+from conftest import ROOT
 
 MODULE = "05-bao-cao-tuan"
 
@@ -86,7 +88,7 @@ def test_release_must_run_must_not_leak_and_must_be_quick(monkeypatch):
     # a public test line that gives the solution away
     nb.cells[4].source = nb.cells[4].source.replace(
         "import numbers", "import numbers\n_mau = len(bang[bang[\"loai\"] == \"thi_tran\"])")
-    monkeypatch.setattr(check, "MAX_SECONDS", 0)
+    monkeypatch.setattr(run_rules, "MAX_SECONDS", 0)
     found = problems_of(nb, run=True)
     assert ("release-runs", 5) in found
     assert ("release-leak", 4) in found
@@ -111,3 +113,39 @@ def test_tidy_strips_volatile_metadata_and_reports_order(tmp_path, capsys):
     cleaned = nbm.read(path)
     assert cleaned.metadata == {"kernelspec": tidy.KERNELSPEC, "language_info": {"name": "python"}}
     assert cleaned.cells[2].metadata == {}
+
+
+def test_an_unknown_module_is_named_in_vietnamese(capsys):
+    for verb in ("check", "build"):
+        assert cli.main([verb, "--module", "99-khong-co", "--no-run"]) == 2
+        out = capsys.readouterr().out
+        assert "không có mô-đun \"99-khong-co\" trong course/manifest.yml" in out and "00-lam-quen" in out
+        assert "Traceback" not in out
+
+
+@pytest.mark.parametrize("verb", ["new", "check", "tidy", "build"])
+def test_the_verbs_help_comes_from_the_catalogue(verb):
+    """Every option's help and name placeholder is a catalogue entry (Vietnamese), never written in code."""
+    said = set(messages.catalogue().values())
+    [sub] = [a for a in cli.parser()._actions if a.dest == "verb"]
+    for action in sub.choices[verb]._actions:
+        if action.dest == "help":
+            continue  # argparse's own, translated by the CLI
+        assert action.help in said, (verb, action.dest, action.help)
+        if action.metavar is not None or action.nargs != 0:
+            assert action.metavar in said, (verb, action.dest, action.metavar)
+
+
+def test_every_authoring_message_is_used_and_every_key_used_exists():
+    """The code reads its messages by literal key; a key in the catalogue that nothing reads is stale."""
+    from conftest import ROOT
+
+    src = ROOT / "src" / "kynangso"
+    files = [*(src / "authoring").glob("*.py"), src / "cohorts" / "build.py"]
+    code = "\n".join(f.read_text(encoding="utf-8") for f in files)
+    used = {f"authoring.{k}" for k in re.findall(r"\"authoring\.([\w.-]+)\"", code)}
+    used |= {f"authoring.problem.{k}" for k in re.findall(r"\bsay\(\"([\w.-]+)\"", code)}
+    used |= {f"authoring.rule.{r.id}" for r in check.RULES}
+    known = {k for k in messages.catalogue() if k.startswith("authoring.")}
+    assert used - known == set(), "keys read but not in src/kynangso/messages/authoring.yml"
+    assert known - used == set(), "keys nothing reads"

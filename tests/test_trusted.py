@@ -1,4 +1,4 @@
-"""The codec and the socket between a learner's kernel and the trusted runner (trusted.py).
+"""The codec and the socket between a learner's kernel and the trusted runner (grading/codec, learner.py, runner.py).
 
 What crosses from a learner's kernel must come back as exactly the value a test expects, or as an
 inert placeholder: never as an object that runs the learner's code in the trusted runner."""
@@ -15,9 +15,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kynangso.grading import trusted
 from kynangso.data import load
-from kynangso.grading.trusted import Decoder, Encoder, LearnerFunction, Placeholder
+from kynangso.grading import codec, names
+from kynangso.grading import learner as learner_side
+from kynangso.grading import runner as runner_side
+from kynangso.grading.codec import Decoder, Encoder, LearnerFunction, Placeholder
 
 
 def roundtrip(x):
@@ -147,9 +149,9 @@ def test_hostile_nodes_never_import_or_run_anything():
 def test_assigned_and_read_names():
     code = ("import pandas as pd\nfrom x import y as z\nbang = 1\nbang2[0] = 2\nfig, ax = f()\nax.bar(1)\n"
             "def tin_cay(t):\n    return t\nwith L() as lab:\n    pass\nfor i in r:\n    pass\nn += 1\n")
-    assert trusted.assigned_names(code) == {"pd", "z", "bang", "bang2", "fig", "ax", "tin_cay", "lab", "i", "n"}
-    assert trusted.read_names("assert so_xa == len(_bang), f'{ten}'") == {"so_xa", "len", "_bang", "ten"}
-    assert trusted.assigned_names("this is not python") == set()
+    assert names.assigned_names(code) == {"pd", "z", "bang", "bang2", "fig", "ax", "tin_cay", "lab", "i", "n"}
+    assert names.read_names("assert so_xa == len(_bang), f'{ten}'") == {"so_xa", "len", "_bang", "ten"}
+    assert names.assigned_names("this is not python") == set()
 
 
 @pytest.fixture
@@ -160,8 +162,8 @@ def pair(tmp_path, monkeypatch):
     runner.mkdir()
     a, b = socket.socketpair()
     ns = {}
-    trusted.serve(ns, a.detach())
-    peer = trusted.Peer(b.detach())
+    learner_side.serve(ns, a.detach())
+    peer = runner_side.Peer(b.detach())
     yield ns, peer, learner, runner
     peer.sock.close()
 
@@ -186,7 +188,7 @@ def test_answers_functions_and_errors_cross_as_data(pair):
     assert mine["tin_cay"]("DICHVUCONG.VINHTUONG.EXAMPLE") is True
     with pytest.raises(ZeroDivisionError):
         mine["chia"](0)
-    with pytest.raises(trusted.LearnerError, match="Custom: lỗi của học viên"):
+    with pytest.raises(codec.LearnerError, match="Custom: lỗi của học viên"):
         mine["hong"](1)
 
 
@@ -200,7 +202,7 @@ def test_files_the_learner_wrote_are_copied_but_never_over_the_courses_or_as_cod
     try:
         # both sides run in their own working folders; here, one process: switch between them
         os.chdir(learner)
-        files = trusted._work_files({})
+        files = learner_side._work_files({})
         os.chdir(runner)
         peer._ask = lambda req: {"files": files}
         peer.sync_files()
@@ -283,8 +285,8 @@ def test_only_module_scope_bindings_count_as_answers():
     code = ("from datetime import datetime\nimport re\n\ndef ma_hop_le(ma):\n    khop = re.fullmatch('x', ma)\n"
             "    datetime.strptime(ma, '%y')\n    return khop\n\nda = [a for a in range(3)]\nf = lambda b: b\n"
             "try:\n    x = 1\nexcept ValueError as loi:\n    pass\n")
-    assert trusted.assigned_names(code) == {"datetime", "re", "ma_hop_le", "da", "f", "x", "loi"}
-    assert trusted.assigned_names(code, imports=False) == {"ma_hop_le", "da", "f", "x", "loi"}
+    assert names.assigned_names(code) == {"datetime", "re", "ma_hop_le", "da", "f", "x", "loi"}
+    assert names.assigned_names(code, imports=False) == {"ma_hop_le", "da", "f", "x", "loi"}
 
 
 def test_the_runner_fetches_only_answers_never_the_courses_own_names(tmp_path):

@@ -1,8 +1,8 @@
-"""Working days and the course's deadline rule, checked against DOMAIN.md's worked examples and a
-brute-force reading of the rules."""
+"""Working days and the course's deadline rule (kynangso.workdays), checked against worked examples
+around the 2022 holidays and a brute-force reading of the rules."""
 
-from datetime import date, datetime, timedelta
 import random
+from datetime import date, datetime, timedelta
 
 import numpy as np
 import pytest
@@ -67,7 +67,7 @@ def test_scalar_and_array_forms_agree_with_a_brute_force_reading():
     minutes = np.array([r.hour * 60 + r.minute for r, _ in cases])
     n = np.array([d for _, d in cases])
     array_due = [cal.dates[k] for k in cal.due(day, minutes, n)]
-    for (received, days), got in zip(cases, array_due):
+    for (received, days), got in zip(cases, array_due, strict=True):
         expected = brute_due(received, days)
         assert wd.due_date(received, days) == expected, (received, days)
         assert got == expected, (received, days)

@@ -42,22 +42,33 @@ def _speak_vietnamese() -> None:
     argparse.ngettext = lambda singular, plural, n: _vietnamese(singular if n == 1 else plural)
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(verb: str | None = None) -> argparse.ArgumentParser:
+    """The command's parser. Only `verb`'s module is imported (each verb's help line is in the
+    catalogue), so `kynangso VERB` starts without importing every room; with no verb, all are."""
     _speak_vietnamese()
     t = messages.text
     p = argparse.ArgumentParser(prog="kynangso", description=t("cli.description"))
     sub = p.add_subparsers(dest="verb", required=True, metavar=t("cli.verb"), title=t("cli.verbs_title"))
     for name, module_name in VERBS.items():
-        module = import_module(module_name)
         sp = sub.add_parser(name, help=t(f"cli.verb.{name}"), description=t(f"cli.verb.{name}"))
-        module.add_arguments(sp)
-        sp.set_defaults(func=module.run)
+        if verb is None or name == verb:
+            module = import_module(module_name)
+            module.add_arguments(sp)
+            sp.set_defaults(func=module.run)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
-    return args.func(args)
+    argv = sys.argv[1:] if argv is None else argv
+    verb = next((a for a in argv if not a.startswith("-")), None)
+    args = parser(verb if verb in VERBS else "").parse_args(argv)
+    from .authoring.manifest import ManifestError, UnknownModule
+
+    try:
+        return args.func(args)
+    except (ManifestError, UnknownModule) as exc:  # a module or a manifest the user named: said in Vietnamese
+        print(exc.args[0] if exc.args else exc, file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

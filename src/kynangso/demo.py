@@ -1,39 +1,42 @@
-"""`kynangso demo`: data -> build -> cohort -> simulate -> grade -> feedback -> report, on the demo cohort."""
+"""`kynangso demo`: the whole pipeline on the demo cohort, recreated from scratch: data, release,
+roster, simulated submissions, grading, feedback and the instructors' report."""
 
 from __future__ import annotations
 
 import shutil
 import time
 
-from .cohorts import build, roster, feedback, grade, course, simulate
+from . import data, messages, paths, reports
 from .authoring import check, datasets
 from .authoring.settings import settings
-from . import data, paths
-from .reports import report
+from .cohorts import build, feedback, grade, roster, simulate
 
 
 def add_arguments(p) -> None:
-    p.add_argument("--cohort", default="demo", help="cohort name (default: demo); recreated from scratch")
-    p.add_argument("--seed", type=int, default=simulate.DEFAULT_SEED)
-    p.add_argument("--workers", type=int, default=None)
+    t = messages.text
+    p.add_argument("--cohort", default="demo", metavar=t("cohorts.metavar.name"), help=t("demo.arg.cohort"))
+    p.add_argument("--seed", type=int, default=simulate.DEFAULT_SEED, metavar=t("demo.metavar.seed"),
+                   help=t("demo.arg.seed", default=simulate.DEFAULT_SEED))
+    p.add_argument("--workers", type=int, default=None, metavar=t("demo.metavar.workers"), help=t("demo.arg.workers"))
 
 
 def run(args) -> int:
+    t = messages.text
     start = time.perf_counter()
 
     def step(text):
         print(f"[{time.perf_counter() - start:5.0f} s] {text}", flush=True)
 
-    step("1/7 dữ liệu: kiểm tra datasets/ khớp với bộ sinh")
+    step(t("demo.step.data"))
     stale = datasets.stale_files()
     if stale:
         datasets.write_all()
-        step(f"    đã sinh lại: {', '.join(stale)}")
+        step(t("demo.regenerated", files=", ".join(stale)))
     root = paths.cohort_dir(args.cohort)
     shutil.rmtree(root, ignore_errors=True)
-    step(f"2/7 lớp {args.cohort}: danh sách {data.path('lop_demo').name}")
+    step(t("demo.step.cohort", cohort=args.cohort, roster=data.path("lop_demo").name))
     roster.create(args.cohort, data.path("lop_demo"))
-    step("3/7 phát hành: kiểm tra tĩnh, sinh bản học viên, kiểm định hai chiều")
+    step(t("demo.step.build"))
     modules = check.selected_modules(None)
     for module in modules:
         # the full check (every recorded mistake run) is the trainers' `kynangso check`, run by make test
@@ -41,22 +44,22 @@ def run(args) -> int:
         if problems:
             print("\n".join(problems))
             return 1
-    step("4/7 mô phỏng bài nộp")
+    step(t("demo.step.simulate"))
     simulate.simulate(root, modules, seed=args.seed)
-    step("5/7 chấm bài, xuất điểm")
+    step(t("demo.step.grade"))
     grades, graded, rows = grade.grade(root, modules, workers=args.workers)
-    step("6/7 phản hồi cho học viên")
+    step(t("demo.step.feedback"))
     feedback.feedback(root, modules, workers=args.workers)
-    step("7/7 báo cáo cho giảng viên: theo đơn vị, kỹ năng, học viên, câu hỏi")
-    page, workbook = report.report(root)
+    step(t("demo.step.report"))
+    page, workbook = reports.write(root)
     failed = sum(r.status == "failed" for r in rows)
-    step(f"xong: {len(rows)} bài nộp, {failed} không chấm được")
-    print("Kết quả:")
-    print(f"  bảng điểm (CSV của nbgrader): {grades}")
-    print(f"  báo cáo chấm từng bài: {graded}")
-    print(f"  phản hồi cho học viên: {root / 'feedback'}")
-    print(f"  bản phát hành: {root / 'release'}")
-    print(f"  sổ điểm nbgrader: {settings().gradebook_url(root, wait=False)}")
-    print(f"  bảng tính báo cáo (Excel): {workbook}")
-    print(f"  báo cáo cho giảng viên (mở bằng trình duyệt, không cần mạng): {page}")
+    step(t("demo.done", total=len(rows), failed=failed))
+    print(t("demo.results"))
+    print(t("demo.out.grades", path=grades))
+    print(t("demo.out.graded", path=graded))
+    print(t("demo.out.feedback", path=root / "feedback"))
+    print(t("demo.out.release", path=root / "release"))
+    print(t("demo.out.gradebook", path=settings().gradebook_url(root, wait=False)))
+    print(t("demo.out.workbook", path=workbook))
+    print(t("demo.out.report", path=page))
     return 0

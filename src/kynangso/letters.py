@@ -3,7 +3,10 @@
 Used for the attachments of the course's mailbox and for the documents signed in the digital
 signature module. fpdf2 lays them out with the DejaVu Serif fonts that matplotlib ships; a fixed
 creation date and producer, and no compression, keep the bytes identical on every run (fpdf2 is
-pinned to one minor series in pyproject.toml so that the data sets' checksums hold).
+pinned to one minor series in pyproject.toml so that the data sets' checksums hold). The words of
+the form itself (national title and motto, "Nơi nhận:", the note that the document is a sample) are
+part of the layout, like the data sets' contents; the error a learner may meet (a letter too long
+for one page) is in the message catalogue (`library.letters.too_long`).
 """
 
 from __future__ import annotations
@@ -13,9 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
-# fpdf2 lays out the letters with the DejaVu Serif fonts that matplotlib ships. A fixed creation
-# date and producer, and no compression, keep the bytes identical on every run; fpdf2 is pinned to
-# one minor series in pyproject.toml so that the committed checksums hold.
+from . import messages
 
 PAGE_W, PAGE_H = 595.28, 841.89  # A4 in points
 _FONT_FILES = {"": "DejaVuSerif.ttf", "B": "DejaVuSerif-Bold.ttf"}
@@ -175,7 +176,8 @@ def layout(doc: Letter) -> tuple[bytes, tuple[float, float, float, float]]:
     for line in doc.to_list:
         y -= 13
         items.append(("text", "R", 10, left, y, line, 0.0))
-    assert min(y, top - 100) > 70, "the document does not fit on one page"
+    if min(y, top - 100) <= 70:  # a learner's letter may be too long: say so, in Vietnamese
+        raise ValueError(messages.text("library.letters.too_long"))
     note = "Văn bản mẫu tổng hợp cho khóa học Kỹ năng số Vĩnh Tường: số, ký hiệu và tên người là giả định."
     centred(note, "R", 8, PAGE_W / 2, 40, grey=0.4)
     return _pdf_bytes(items, f"{doc.title or 'Công văn'} {doc.number}"), box

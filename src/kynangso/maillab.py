@@ -9,6 +9,9 @@
 It listens on 127.0.0.1 only and refuses to bind anywhere else. It never relays: it keeps what it
 receives in memory (and, if asked, as .eml files in a folder), and refuses recipients outside the
 reserved names the course uses (.example, .test, .invalid), as a real server refuses to relay.
+Also the `kynangso mail-server` verb, for an instructor's demo. What learners and instructors read
+(errors, the server's replies, the verb's help and output) is in the message catalogue
+(`library.maillab.*`).
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
 from pathlib import Path
+
+from . import messages
 
 LOOPBACK = "127.0.0.1"
 LOCAL_SUFFIXES = (".example", ".test", ".invalid")
@@ -93,16 +98,17 @@ class _Handler:
     def __init__(self, mailbox: Mailbox):
         self.mailbox = mailbox
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+    # aiosmtpd's hooks: it passes the server and the session first, positionally
+    async def handle_RCPT(self, _server, _session, envelope, address, _rcpt_options):
         if not _is_local(address):
-            return "550 5.7.1 Máy chủ thực hành không chuyển tiếp thư ra ngoài (relay denied)"
+            return "550 5.7.1 " + messages.text("library.maillab.relay_denied")
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):
+    async def handle_DATA(self, _server, _session, envelope):
         self.mailbox.add(Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.original_content),
                                   datetime.now().astimezone()))
-        return "250 OK: đã nhận thư"
+        return "250 OK: " + messages.text("library.maillab.accepted")
 
 
 def free_port(host: str = LOOPBACK) -> int:
@@ -123,17 +129,17 @@ class MailLab:
 
     def __init__(self, port: int = 0, host: str = LOOPBACK, folder: Path | None = None):
         if host != LOOPBACK:
-            raise LabError(f"Máy chủ thư thực hành chỉ chạy trên {LOOPBACK} (máy của anh chị), không chạy trên {host!r}.")
+            raise LabError(messages.text("library.maillab.loopback_only", loopback=LOOPBACK, host=host))
         self.host = host
         self.port = port or free_port(host)
         self.mailbox = Mailbox(folder)
         self._controller = None
 
-    def start(self) -> "MailLab":
+    def start(self) -> MailLab:
         from aiosmtpd.controller import Controller
 
         if _port_open(self.host, self.port):
-            raise LabError(f"Cổng {self.port} đã có chương trình khác dùng; chọn cổng khác hoặc để trống (port=0).")
+            raise LabError(messages.text("library.maillab.port_taken", port=self.port))
         self._controller = Controller(_Handler(self.mailbox), hostname=self.host, port=self.port,
                                       server_hostname="thuc-hanh.vinhtuong.example", ready_timeout=10)
         self._controller.start()
@@ -150,7 +156,7 @@ class MailLab:
     def running(self) -> bool:
         return self._controller is not None
 
-    def __enter__(self) -> "MailLab":
+    def __enter__(self) -> MailLab:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -160,13 +166,19 @@ class MailLab:
 # --- the `kynangso mail-server` verb, for an instructor's demo --------------------------------
 
 def add_arguments(p) -> None:
-    p.add_argument("--port", type=int, default=8025)
-    p.add_argument("--host", default=LOOPBACK, help="only 127.0.0.1 is accepted")
-    p.add_argument("--out", type=Path, default=None, help="also save each message received as NNNN.eml here")
-    p.add_argument("--seconds", type=float, default=None, help="stop after this many seconds (default: Ctrl+C)")
+    t = messages.text
+    p.add_argument("--port", type=int, default=8025, metavar=t("library.maillab.metavar.port"),
+                   help=t("library.maillab.arg.port", default=8025))
+    p.add_argument("--host", default=LOOPBACK, metavar=t("library.maillab.metavar.host"),
+                   help=t("library.maillab.arg.host", loopback=LOOPBACK))
+    p.add_argument("--out", type=Path, default=None, metavar=t("library.maillab.metavar.folder"),
+                   help=t("library.maillab.arg.out"))
+    p.add_argument("--seconds", type=float, default=None, metavar=t("library.maillab.metavar.seconds"),
+                   help=t("library.maillab.arg.seconds"))
 
 
 def run(args) -> int:
+    t = messages.text
     try:
         lab = MailLab(port=args.port, host=args.host, folder=args.out)
         lab.start()
@@ -174,19 +186,20 @@ def run(args) -> int:
         print(exc)
         return 2
     try:
-        print(f"Máy chủ thư thực hành: smtp://{lab.host}:{lab.port} (Ctrl+C để dừng)", flush=True)
+        print(t("library.maillab.listening", host=lab.host, port=lab.port), flush=True)
         if args.out:
-            print(f"Thư nhận được lưu vào {args.out}", flush=True)
+            print(t("library.maillab.saving", folder=args.out), flush=True)
         deadline = None if args.seconds is None else time.monotonic() + args.seconds
         seen = 0
         while deadline is None or time.monotonic() < deadline:
             time.sleep(0.2)
             for item in list(lab.mailbox)[seen:]:
-                print(f"  nhận: {item.mail_from} -> {', '.join(item.rcpt_tos)}: {item.message['Subject']}", flush=True)
+                print(t("library.maillab.received", sender=item.mail_from, recipients=", ".join(item.rcpt_tos),
+                        subject=item.message["Subject"]), flush=True)
             seen = len(lab.mailbox)
     except KeyboardInterrupt:
         pass
     finally:
         lab.stop()
-        print("Đã dừng máy chủ thư.", flush=True)
+        print(t("library.maillab.stopped"), flush=True)
     return 0

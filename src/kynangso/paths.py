@@ -19,10 +19,14 @@ def project_root() -> Path:
     here = Path(__file__).resolve().parents[2]
     if (here / "course" / "manifest.yml").is_file():
         return here
-    raise RuntimeError(
-        "Cannot find the course repository: install kynangso editable from a clone "
-        "(pip install -e .) or set KYNANGSO_HOME to the clone's path."
-    )
+    from . import messages
+
+    raise RuntimeError(messages.text("library.paths.no_repository"))
+
+
+def package_dir() -> Path:
+    """The installed `kynangso` package (src/kynangso in a clone)."""
+    return Path(__file__).resolve().parent
 
 
 def datasets_dir() -> Path:
@@ -49,7 +53,9 @@ def cohorts_dir() -> Path:
 
 def cohort_dir(name: str) -> Path:
     if not name or "/" in name or name.startswith("."):
-        raise ValueError(f"invalid cohort name: {name!r}")
+        from . import messages
+
+        raise ValueError(messages.text("library.paths.bad_cohort_name", name=name))
     return cohorts_dir() / name
 
 

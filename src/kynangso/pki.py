@@ -8,6 +8,9 @@ for a real certificate.
     pki = TrainingPKI.create(folder)
     cert = pki.issue(official)            # a row of load("can_bo"), or a dict with its columns
     pki.revoke(cert, when)                # then pki.crl() is the signed revocation list
+
+The certificates' names (ORGANIZATION, ROOT_NAME, ISSUER_NAME) are Vietnamese and say "THỰC HÀNH";
+the error a learner may meet is in the message catalogue (`library.pki.*`).
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from . import messages
 
 VN_TZ = timezone(timedelta(hours=7))
 ORGANIZATION = "Khóa học Kỹ năng số - CHỈ ĐỂ THỰC HÀNH"
@@ -117,7 +122,7 @@ class TrainingPKI:
 
     # --- making ---------------------------------------------------------------------------------
     @classmethod
-    def create(cls, folder: Path, start: datetime | None = None) -> "TrainingPKI":
+    def create(cls, folder: Path, start: datetime | None = None) -> TrainingPKI:
         """A new root (2 years) and issuing CA (1 year, path length 0), starting a day before `start`."""
         start = (start or datetime.now(VN_TZ)) - timedelta(days=1)
         root_key, ca_key = _key(), _key()
@@ -166,7 +171,7 @@ class TrainingPKI:
         for pem in (self.folder / "can-bo").glob("*.pem"):
             if x509.load_pem_x509_certificate(pem.read_bytes()) == cert:
                 return serialization.load_pem_private_key(pem.with_suffix(".key").read_bytes(), None)
-        raise KeyError("no key for this certificate in the training PKI")
+        raise KeyError(messages.text("library.pki.no_key"))
 
     def revoke(self, cert: x509.Certificate, when: datetime | None = None) -> x509.CertificateRevocationList:
         self.revoked.append(Revoked(cert.serial_number, when or datetime.now(VN_TZ)))
@@ -198,7 +203,7 @@ class TrainingPKI:
         (self.folder / "crl.pem").write_bytes(self.crl().public_bytes(serialization.Encoding.PEM))
 
     @classmethod
-    def load(cls, folder: Path) -> "TrainingPKI":
+    def load(cls, folder: Path) -> TrainingPKI:
         folder = Path(folder)
 
         def cert(name):
@@ -212,5 +217,5 @@ class TrainingPKI:
         return cls(folder, key("goc.key"), cert("goc.pem"), key("ca-cap.key"), cert("ca-cap.pem"), revoked)
 
     @classmethod
-    def open_or_create(cls, folder: Path) -> "TrainingPKI":
+    def open_or_create(cls, folder: Path) -> TrainingPKI:
         return cls.load(folder) if (Path(folder) / "goc.pem").is_file() else cls.create(folder)

@@ -1,8 +1,10 @@
 """Signing PDFs with the training PKI (pyHanko), and checking signatures as a clerk does.
 
-The visible signature follows Decree 30/2020/NĐ-CP, Appendix I (DOMAIN.md): the signer's signature
-image in blue, the agency's red seal over about a third of it on the left, and the agency's name with
-the signing time in ISO 8601, Vietnam time (+07:00). The images are drawn at run time.
+The visible signature follows Decree 30/2020/NĐ-CP, Appendix I: the signer's signature image in
+blue, the agency's red seal over about a third of it on the left, and the agency's name with the
+signing time in ISO 8601, Vietnam time (+07:00). The images are drawn at run time. What a clerk
+reads (the verdicts' explanations, the `kynangso sign` verb's help and output) is in the message
+catalogue (`library.signing.*`).
 
     signed = sign_pdf(pdf_bytes, pki, cert, agency="UBND huyện Vĩnh Tường", box=(x1, y1, x2, y2))
     [report] = check_pdf(signed, pki)      # report.verdict: hop_le | bi_sua | het_han | bi_thu_hoi | ...
@@ -17,23 +19,21 @@ import os
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 
+from . import messages
 from .pki import VN_TZ, TrainingPKI
 
 FIELD = "ChuKySo"
-VERDICTS = {
-    "hop_le": "Hợp lệ: chữ ký đúng, văn bản không bị sửa, chứng thư tin cậy và còn hiệu lực",
-    "bi_sua": "Văn bản đã bị sửa sau khi ký",
-    "het_han": "Chứng thư số đã hết hạn (hoặc chưa có hiệu lực) lúc ký",
-    "bi_thu_hoi": "Chứng thư số đã bị thu hồi",
-    "khong_tin_cay": "Chứng thư không do CA tin cậy cấp",
-    "chu_ky_sai": "Chữ ký không khớp với nội dung (giá trị chữ ký sai)",
-}
+
+
+# verdict code -> what it means (a plain dict: learners' notebooks hold it, and the grader passes it on)
+VERDICTS = {code: messages.text(f"library.signing.verdict.{code}")
+            for code in ("hop_le", "bi_sua", "het_han", "bi_thu_hoi", "khong_tin_cay", "chu_ky_sai")}
 
 
 FONT_DIR_ENV = "KYNANGSO_FONT_DIR"
@@ -114,7 +114,7 @@ def _quiet():
     try:
         yield
     finally:
-        for lg, level in zip(loggers, levels):
+        for lg, level in zip(loggers, levels, strict=True):
             lg.setLevel(level)
 
 
@@ -145,7 +145,7 @@ def sign_pdf(pdf: bytes, pki: TrainingPKI, cert, agency: str, box: tuple[float, 
                                   cert_registry=SimpleCertificateStore.from_certs([_to_asn1(pki.ca), _to_asn1(pki.root)]))
     from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
 
-    size = 7  # the font engine's size must equal the text box's (pyHanko issue #733)
+    size = 7  # the font engine's size must equal the text box's: pyHanko 0.29 lays the text out wrong otherwise
     style = TextStampStyle(
         stamp_text="%(co_quan)s\n%(thoi_gian)s",
         text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(_font_path(), font_size=size), font_size=size),
@@ -199,13 +199,13 @@ def check_pdf(pdf: bytes, pki: TrainingPKI | None = None, trust_roots=None, crls
 
 
 def _check_pdf(pdf, pki, trust_roots, crls) -> list[Report]:
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation.errors import SignatureValidationError
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko_certvalidator import ValidationContext
-    from pyhanko.sign.diff_analysis import ModificationLevel
-    from pyhanko.sign.validation.status import SignatureCoverageLevel
     from asn1crypto import crl as asn1_crl
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.diff_analysis import ModificationLevel
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.errors import SignatureValidationError
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
 
     roots = trust_roots or [pki.root]
     crl_list = crls if crls is not None else ([pki.crl()] if pki else [])
@@ -258,22 +258,27 @@ def agency_name(official: dict) -> str:
 # --- the `kynangso sign` verb, for instructors' demos ---------------------------------------------
 
 def add_arguments(p) -> None:
-    p.add_argument("input", type=Path, help="the PDF to sign")
-    p.add_argument("--out", type=Path, required=True, help="where to write the signed PDF")
+    t = messages.text
+    p.add_argument("input", type=Path, metavar=t("library.signing.metavar.pdf"), help=t("library.signing.arg.input"))
+    p.add_argument("--out", type=Path, required=True, metavar=t("library.signing.metavar.signed"),
+                   help=t("library.signing.arg.out"))
     p.add_argument("--pki", type=Path, default=Path("cohorts") / "pki-thuc-hanh",
-                   help="the training PKI's folder (made if missing; never commit it)")
-    p.add_argument("--official", default=None, help="ma_can_bo of the signer (default: the district chairman)")
-    p.add_argument("--box", default="360,80,550,140", help="x1,y1,x2,y2 of the visible signature, in points")
-    p.add_argument("--page", type=int, default=0)
+                   metavar=t("library.signing.metavar.folder"), help=t("library.signing.arg.pki"))
+    p.add_argument("--official", default=None, metavar=t("library.signing.metavar.official"),
+                   help=t("library.signing.arg.official"))
+    p.add_argument("--box", default="360,80,550,140", metavar="X1,Y1,X2,Y2", help=t("library.signing.arg.box"))
+    p.add_argument("--page", type=int, default=0, metavar=t("library.signing.metavar.page"),
+                   help=t("library.signing.arg.page"))
 
 
 def run(args) -> int:
     from .data import load
 
+    t = messages.text
     staff = load("can_bo")
     row = staff[staff["ma_can_bo"] == args.official] if args.official else staff[staff["chuc_vu"] == "Chủ tịch UBND huyện"]
     if row.empty:
-        print(f"Không có cán bộ {args.official} trong can_bo.")
+        print(t("library.signing.no_official", official=args.official))
         return 2
     official = {k: (None if v is None else str(v)) for k, v in row.iloc[0].items()}
     pki = TrainingPKI.open_or_create(args.pki)
@@ -282,6 +287,6 @@ def run(args) -> int:
     signed = sign_pdf(args.input.read_bytes(), pki, cert, agency=agency_name(official), box=box, page=args.page)
     args.out.write_bytes(signed)
     [report] = check_pdf(signed, pki)[-1:]
-    print(f"Đã ký: {args.out} (người ký: {report.signer}; {report.explanation})")
-    print(f"CA gốc thực hành (để tin cậy khi kiểm tra, ví dụ với pdfsig): {pki.folder / 'goc.pem'}")
+    print(t("library.signing.signed", out=args.out, signer=report.signer, explanation=report.explanation))
+    print(t("library.signing.root", path=pki.folder / "goc.pem"))
     return 0

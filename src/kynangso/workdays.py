@@ -4,24 +4,27 @@ One implementation for the whole course: the data generator, the lessons and the
 The calendar is the `holidays` package's Vietnam (Tết and the Hùng Kings day from the lunar
 calendar, substitute days off and the government's weekend swaps included).
 
-The course's deadline rule (../shared/DOMAIN.md): the effective receipt day is the receipt date,
-or the next working day when the dossier arrives at or after 15:00 or on a day that is not a
-working day; a procedure of N working days is due on the Nth working day after the effective
-receipt day (N = 0: the effective receipt day itself); after a supplement request the count
-restarts from the moment the complete dossier arrives (with the same rule for that moment).
+The course's deadline rule, as the one-stop offices count a procedure's time limit: the effective
+receipt day is the receipt date, or the next working day when the dossier arrives at or after 15:00
+or on a day that is not a working day; a procedure of N working days is due on the Nth working day
+after the effective receipt day (N = 0: the effective receipt day itself); after a supplement
+request the count restarts from the moment the complete dossier arrives (with the same rule for
+that moment). Errors a learner may meet are in the message catalogue (`library.workdays.*`).
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
+
+from . import messages
 
 CUTOFF = time(15, 0)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _calendar(year: int):
     import holidays
 
@@ -53,7 +56,7 @@ def next_working_day(d: date) -> date:
 def add_working_days(d: date, n: int) -> date:
     """The nth working day after d (n = 0: d itself)."""
     if n < 0:
-        raise ValueError("n must be >= 0")
+        raise ValueError(messages.text("library.workdays.negative_days", n=n))
     for _ in range(n):
         d = next_working_day(d)
     return d
@@ -107,7 +110,7 @@ class Calendar:
     def due(self, day: np.ndarray, minutes: np.ndarray, n: np.ndarray) -> np.ndarray:
         k = self.effective(day, minutes) + n
         if k.size and k.max() >= len(self.workdays):
-            raise ValueError("calendar too short for these deadlines: extend its end")
+            raise ValueError(messages.text("library.workdays.calendar_too_short"))
         return self.workdays[k]
 
     def add(self, workday_index: np.ndarray, n: np.ndarray) -> np.ndarray:

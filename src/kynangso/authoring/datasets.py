@@ -3,7 +3,8 @@
 `kynangso data` rewrites the files byte for byte, `kynangso data --check` proves they are current,
 and `kynangso data --scale N --out DIR` writes an N-times larger copy for performance lessons. A data
 set's `generate` is a function, or "module:function" for a generator outside the learners' library
-(the answer key's, kynangso.key), imported only here.
+(the answer key's, kynangso.key), imported only here. The verb's help and output are in the
+message catalogue (`data.arg.*`, `data.check.*`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import time
 from importlib import import_module
 from pathlib import Path
 
-from .. import paths
+from .. import messages, paths
 from ..data import DATASETS, base
 from ..data.base import Context, Dataset
 
@@ -70,27 +71,28 @@ def stale_files(out_dir: Path | None = None, seed: int = DEFAULT_SEED) -> list[s
 
 
 def add_arguments(p) -> None:
-    p.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    p.add_argument("--out", type=Path, default=None, help="folder (default: the repository's datasets/)")
-    p.add_argument("--check", action="store_true", help="only report files that differ from the generator")
-    p.add_argument("--scale", type=int, default=1,
-                   help="write an N-times larger version (more years and units) for performance lessons; "
-                        "needs --out, never into datasets/")
+    t = messages.text
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar=t("data.metavar.seed"),
+                   help=t("data.arg.seed", default=DEFAULT_SEED))
+    p.add_argument("--out", type=Path, default=None, metavar=t("data.metavar.folder"), help=t("data.arg.out"))
+    p.add_argument("--check", action="store_true", help=t("data.arg.check"))
+    p.add_argument("--scale", type=int, default=1, metavar="N", help=t("data.arg.scale"))
 
 
 def run(args) -> int:
+    t = messages.text
     if args.check:
         stale = stale_files(args.out, args.seed)
         for name in stale:
-            print(f"stale: {name} (run `kynangso data`)")
-        print("datasets: up to date" if not stale else f"datasets: {len(stale)} stale file(s)")
+            print(t("data.check.stale_file", name=name))
+        print(t("data.check.current") if not stale else t("data.check.stale", count=len(stale)))
         return 1 if stale else 0
     if args.scale > 1 and (args.out is None or args.out.resolve() == paths.datasets_dir()):
-        print("--scale writes a large copy that is not committed: give --out DIR outside datasets/")
+        print(t("data.scale_needs_out"))
         return 2
     start = time.perf_counter()
     written = write_all(args.out, args.seed, args.scale)
     for target in written:
         print(target)
-    print(f"{len(written)} files in {time.perf_counter() - start:.1f} s")
+    print(t("data.written", count=len(written), seconds=time.perf_counter() - start))
     return 0

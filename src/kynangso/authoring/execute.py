@@ -1,4 +1,7 @@
-"""Run notebooks on fresh kernels (nbclient) and read what each cell did."""
+"""Run notebooks on fresh kernels (nbclient), a few at a time, and read what each cell did: the
+error it raised, what it printed to stderr, and whether nbgrader would give a test cell its points.
+Each notebook runs in its own empty temporary folder, as a learner's copy would.
+"""
 
 from __future__ import annotations
 
@@ -13,11 +16,14 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
+from .. import messages
+
+
 @dataclass
 class Run:
     nb: nbformat.NotebookNode  # the executed copy
     seconds: float
-    failure: str | None = None  # the run itself broke (timeout, dead kernel)
+    failure: str | None = None  # why the run itself broke (a cell's timeout, a dead kernel), in Vietnamese
 
 
 async def _run_one(nb, timeout: int) -> Run:
@@ -31,9 +37,9 @@ async def _run_one(nb, timeout: int) -> Run:
             # the kernel's own log (an ipykernel 7 TCP notice) is noise here; cell outputs are kept
             await client.async_execute(stderr=subprocess.DEVNULL)
         except CellTimeoutError:
-            failure = f"một ô chạy quá {timeout} giây"
+            failure = messages.text("authoring.execute.cell_timeout", seconds=timeout)
         except DeadKernelError:
-            failure = "kernel dừng đột ngột"
+            failure = messages.text("authoring.execute.kernel_died")
     return Run(nb=nb, seconds=time.perf_counter() - start, failure=failure)
 
 
@@ -64,6 +70,7 @@ def error_of(cell) -> str | None:
 
 
 def stderr_of(cell) -> str:
+    """What a code cell printed to stderr."""
     return "".join(o.get("text", "") for o in cell.get("outputs", [])
                    if o.get("output_type") == "stream" and o.get("name") == "stderr")
 

@@ -1,10 +1,13 @@
 """`kynangso new NN-slug --title "…"`: a new module from the template, ready to check and build.
 
 The template is a small but complete module on the district's data: a lesson, and an assignment
-with one worked question (solution, public and hidden tests whose messages teach, a recorded
-mistake) and one written answer graded by the instructor. The notebooks are run once so their
+with one worked question (solution, public and hidden tests whose messages teach, recorded
+mistakes) and one written answer graded by the instructor. The notebooks are run once so their
 outputs are stored (strict nbval), tidied, and the module is added to the course manifest.
 Trainers then replace the content, following course/huong-dan-soan-bai.md.
+
+The template's text is course content, written here in Vietnamese; what the verb prints and the
+errors it reports come from the message catalogue.
 """
 
 from __future__ import annotations
@@ -16,8 +19,8 @@ import unicodedata
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from .. import messages, paths
 from . import execute, manifest, tidy
-from .. import paths
 
 MODULE_ID = re.compile(r"^\d\d-[a-z0-9]+(?:-[a-z0-9]+)*$")
 POINTS = 3  # q1 (2) + q2 (1)
@@ -102,7 +105,8 @@ def manifest_entry(module_id: str, title: str) -> str:
 
 
 def add_to_manifest(module_id: str, title: str) -> None:
-    """Insert the entry after the last module, keeping the file's comments and layout."""
+    """Insert the entry after the last module (before the DigComp comment, or else before
+    `competences:`), keeping the file's comments and layout."""
     path = manifest.manifest_path()
     text = path.read_text(encoding="utf-8")
     marker = text.find("\n# DigComp")
@@ -113,23 +117,26 @@ def add_to_manifest(module_id: str, title: str) -> None:
 
 
 def create(module_id: str, title: str) -> list:
+    """Write the module's two notebooks (run once, tidied) and its manifest entry; the paths written.
+    ValueError when the id or the title is refused, RuntimeError when the template does not run."""
     title = unicodedata.normalize("NFC", title.strip())
     if not MODULE_ID.match(module_id):
-        raise ValueError(f"mã mô-đun {module_id!r} phải có dạng NN-ten-khong-dau, ví dụ 05-bao-cao-tuan.")
+        raise ValueError(messages.text("authoring.new.bad_id", module=module_id))
     if not title:
-        raise ValueError("cần tiêu đề tiếng Việt: --title \"...\"")
+        raise ValueError(messages.text("authoring.new.no_title"))
     folder = paths.notebooks_dir() / module_id
     if folder.exists() or any(m.id == module_id for m in manifest.load().modules):
-        raise ValueError(f"mô-đun {module_id} đã có.")
+        raise ValueError(messages.text("authoring.new.exists", module=module_id))
     notebooks = {"bai-hoc.ipynb": lesson(title), "bai-tap.ipynb": assignment(title)}
     runs = execute.run_all(list(notebooks.values()))  # store outputs: strict nbval compares them
-    failed = [name for name, run in zip(notebooks, runs) if run.failure or any(
-        execute.error_of(c) for c in run.nb.cells if c.cell_type == "code")]
-    if failed:
-        raise RuntimeError(f"the template does not run: {failed}")
+    for name, run in zip(notebooks, runs, strict=True):
+        errors = [execute.error_of(c) for c in run.nb.cells if c.cell_type == "code" and execute.error_of(c)]
+        if run.failure or errors:
+            raise RuntimeError(messages.text("authoring.new.template_fails", notebook=name,
+                                             why=run.failure or errors[0]))
     folder.mkdir(parents=True)
     written = []
-    for name, run in zip(notebooks, runs):
+    for name, run in zip(notebooks, runs, strict=True):
         nbformat.write(tidy.tidied(run.nb), str(folder / name))
         written.append(folder / name)
     add_to_manifest(module_id, title)
@@ -137,18 +144,20 @@ def create(module_id: str, title: str) -> list:
 
 
 def add_arguments(p) -> None:
-    p.add_argument("module_id", help="NN-slug, e.g. 05-bao-cao-tuan (ASCII; the nbgrader assignment id)")
-    p.add_argument("--title", required=True, help="Vietnamese title")
+    p.add_argument("module_id", metavar=messages.text("authoring.new.metavar.module_id"),
+                   help=messages.text("authoring.new.arg.module_id"))
+    p.add_argument("--title", required=True, metavar=messages.text("authoring.new.metavar.title"),
+                   help=messages.text("authoring.new.arg.title"))
 
 
 def run(args) -> int:
     try:
         written = create(args.module_id, args.title)
-    except ValueError as exc:
-        print(f"Không tạo được mô-đun: {exc}")
+    except (ValueError, RuntimeError) as exc:  # refused input, a template that does not run, a broken manifest
+        print(messages.text("authoring.new.failed", why=exc))
         return 2
     for path in written:
         print(path)
     print(manifest.manifest_path())
-    print(f"Tiếp theo: sửa nội dung theo course/huong-dan-soan-bai.md, rồi `kynangso check --module {args.module_id}`.")
+    print(messages.text("authoring.new.next", module=args.module_id))
     return 0

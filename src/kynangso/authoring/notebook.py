@@ -1,12 +1,19 @@
-"""Reading the course's nbgrader source notebooks: questions, cells, points, recorded mistakes."""
+"""The model of an nbgrader source notebook of the course: its kinds of cells (answer, test, manually
+graded), grade ids `<question>_<aspect>`, questions with their points and "(N điểm)" marks, the
+solution and hidden-test markers, the recorded mistakes (cell metadata "kynangso"), and the learner's
+view of an answer or a test cell.
+"""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+
+from .. import messages
 
 BEGIN_SOLUTION = "### BEGIN SOLUTION"
 END_SOLUTION = "### END SOLUTION"
@@ -20,7 +27,23 @@ def read(path: Path) -> nbformat.NotebookNode:
     return nbformat.read(str(path), as_version=4)
 
 
+def unreadable(exc: Exception) -> str:
+    """Why a notebook could not be read or validated (`exc`, from `read` or nbformat.validate), in
+    Vietnamese: where the file is broken and how to repair it."""
+    cause = exc if isinstance(exc, json.JSONDecodeError) else exc.__context__
+    if isinstance(cause, json.JSONDecodeError):
+        return messages.text("authoring.notebook.not_json", line=cause.lineno, column=cause.colno)
+    if isinstance(exc, nbformat.ValidationError):
+        where = list(exc.absolute_path)
+        if len(where) >= 2 and where[0] == "cells" and isinstance(where[1], int):
+            where = [messages.text("authoring.notebook.where_cell", cell=where[1] + 1), *where[2:]]
+        place = "/".join(str(w) for w in where) or messages.text("authoring.notebook.where_top")
+        return messages.text("authoring.notebook.not_nbformat", where=place)
+    return messages.text("authoring.notebook.unreadable", error=type(exc).__name__)
+
+
 def nbgrader(cell) -> dict:
+    """The cell's nbgrader metadata ({} for a plain cell)."""
     return cell.get("metadata", {}).get("nbgrader", {}) or {}
 
 
@@ -35,6 +58,7 @@ def is_answer(cell) -> bool:
 
 
 def is_test(cell) -> bool:
+    """An autograder test cell: a graded code cell that holds no solution."""
     m = nbgrader(cell)
     return cell.cell_type == "code" and m.get("grade", False) and not m.get("solution", False)
 
@@ -46,14 +70,17 @@ def is_manual(cell) -> bool:
 
 
 def mistakes(cell) -> list[str]:
+    """The recorded mistakes of an answer cell: code a learner writes in place of the solution."""
     return list(cell.get("metadata", {}).get("kynangso", {}).get("mistakes", []) or [])
 
 
 def question_of(gid: str) -> str:
+    """The question of a grade id: "q3" for "q3_tests"."""
     return gid.split("_", 1)[0]
 
 
 def points_in_text(text: str) -> list[float]:
+    """Every "(N điểm)" mark in a text, as numbers (a decimal comma is read as a point)."""
     return [float(x.replace(",", ".")) for x in POINTS_TEXT.findall(text)]
 
 
@@ -77,8 +104,9 @@ class Question:
 
 
 def questions(nb) -> dict[str, Question]:
-    """Questions in notebook order, from grade ids `<question>_<aspect>`; each takes the nearest
-    "(N điểm)" mark written in a plain markdown cell before its first cell."""
+    """Questions in notebook order, from grade ids `<question>_<aspect>`; each takes as its stated
+    points the last "(N điểm)" mark of the plain markdown cells before its first cell, unless an
+    earlier question took that mark."""
     found: dict[str, Question] = {}
     pending: tuple[int, float] | None = None
     for i, cell in enumerate(nb.cells):
@@ -107,10 +135,12 @@ def questions(nb) -> dict[str, Question]:
 
 
 def total_points(nb) -> float:
+    """The nbgrader points of every grade cell of the notebook."""
     return sum(float(nbgrader(c).get("points", 0) or 0) for c in nb.cells if nbgrader(c).get("grade", False))
 
 
 def is_graded(nb) -> bool:
+    """The notebook has a grade cell (an assignment; a lesson has none)."""
     return any(nbgrader(c).get("grade", False) for c in nb.cells)
 
 
@@ -118,8 +148,8 @@ def split_solution(source: str) -> tuple[str, str, str]:
     """(before, solution, after) around the BEGIN/END SOLUTION markers; the markers are dropped."""
     lines = source.splitlines(keepends=True)
     try:
-        start = next(i for i, l in enumerate(lines) if l.strip() == BEGIN_SOLUTION)
-        end = next(i for i, l in enumerate(lines) if l.strip() == END_SOLUTION and i > start)
+        start = next(i for i, line in enumerate(lines) if line.strip() == BEGIN_SOLUTION)
+        end = next(i for i, line in enumerate(lines) if line.strip() == END_SOLUTION and i > start)
     except StopIteration:
         return "", source, ""
     return "".join(lines[:start]), "".join(lines[start + 1:end]), "".join(lines[end + 1:])
@@ -133,6 +163,7 @@ def fill_answer(source: str, code: str) -> str:
 
 
 def solution_code(source: str) -> str:
+    """The answer cell as the model solution leaves it, without the markers."""
     return fill_answer(source, split_solution(source)[1])
 
 
@@ -150,4 +181,5 @@ def public_part(test_source: str) -> str:
 
 
 def graded_notebooks(module_dir: Path) -> list[Path]:
+    """The module's assignments: its notebooks that have a grade cell, by name."""
     return [p for p in sorted(module_dir.glob("*.ipynb")) if is_graded(read(p))]

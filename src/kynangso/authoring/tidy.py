@@ -1,9 +1,9 @@
 """`kynangso tidy`: keep committed notebooks free of volatile metadata, so that diffs stay reviewable.
 
-Keeps, per notebook, only the kernel's name and language; per cell, only the course's metadata
-(nbgrader, kynangso, tags). Execution counts must run 1, 2, 3… (a notebook run top to bottom on a
-fresh kernel): tidy cannot make that true, it reports it. `--check` changes nothing and exits 1 when
-a notebook needs tidying, for tests and CI.
+Keeps, per notebook, only the course's kernel (python3) and language as metadata; per cell, only
+the course's metadata (nbgrader, kynangso, tags). Execution counts must run 1, 2, 3… (a notebook
+run top to bottom on a fresh kernel): tidy cannot make that true, it reports it. `--check` changes
+nothing and exits 1 when a notebook needs tidying, for tests and CI. What it prints is Vietnamese.
 """
 
 from __future__ import annotations
@@ -12,13 +12,14 @@ from pathlib import Path
 
 import nbformat
 
-from .. import paths
+from .. import messages, paths
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 CELL_KEYS = {"nbgrader", "kynangso", "tags"}
 
 
 def tidied(nb) -> nbformat.NotebookNode:
+    """A copy of `nb` with only the metadata the course keeps (see the module's docstring)."""
     nb = nbformat.from_dict(nb)
     nb.metadata = nbformat.from_dict({"kernelspec": KERNELSPEC, "language_info": {"name": "python"}})
     for cell in nb.cells:
@@ -27,6 +28,7 @@ def tidied(nb) -> nbformat.NotebookNode:
 
 
 def out_of_order(nb) -> bool:
+    """The code cells' execution counts are not 1, 2, 3… (not run top to bottom on a fresh kernel)."""
     counts = [c.execution_count for c in nb.cells if c.cell_type == "code"]
     return counts != list(range(1, len(counts) + 1))
 
@@ -40,6 +42,7 @@ def _texts(path: Path) -> tuple[str, str, nbformat.NotebookNode]:
 
 
 def needs_tidy(path: Path) -> bool:
+    """The file on disk differs from its tidied text."""
     now, clean, _ = _texts(path)
     return now != clean
 
@@ -49,8 +52,9 @@ def default_notebooks() -> list[Path]:
 
 
 def add_arguments(p) -> None:
-    p.add_argument("paths", nargs="*", type=Path, help="notebooks (default: every notebook in notebooks/)")
-    p.add_argument("--check", action="store_true", help="change nothing; exit 1 if a notebook needs tidying")
+    p.add_argument("paths", nargs="*", type=Path, metavar=messages.text("authoring.tidy.metavar.paths"),
+                   help=messages.text("authoring.tidy.arg.paths"))
+    p.add_argument("--check", action="store_true", help=messages.text("authoring.tidy.arg.check"))
 
 
 def run(args) -> int:
@@ -58,12 +62,12 @@ def run(args) -> int:
     for path in args.paths or default_notebooks():
         now, clean, nb = _texts(path)
         if out_of_order(nb):
-            print(f"{path}: chưa chạy theo thứ tự từ đầu (Restart Kernel and Run All Cells rồi lưu lại)")
+            print(messages.text("authoring.tidy.out_of_order", path=path))
             bad += 1
         if now != clean and args.check:
-            print(f"{path}: còn metadata thừa (chạy `kynangso tidy`)")
+            print(messages.text("authoring.tidy.untidy", path=path))
             bad += 1
         elif now != clean:
             path.write_text(clean + "\n", encoding="utf-8")
-            print(f"{path}: đã dọn")
+            print(messages.text("authoring.tidy.tidied", path=path))
     return 1 if bad else 0

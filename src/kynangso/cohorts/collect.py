@@ -18,18 +18,21 @@ import re
 import shutil
 import zipfile
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
+from .. import messages
 from ..authoring import check
-from . import roster, course, simulate
 from ..authoring import notebook as nbm
+from . import course, roster, simulate
 
 MAX_BYTES = 50 * 1024 * 1024  # a notebook larger than this is not a course notebook
 
 
 @dataclass
 class Item:
+    """One notebook found in the source, and what matching made of it (problem: why it is not taken)."""
+
     name: str  # where it came from (path inside the folder or the zip; an e-mail's attachment: mail/file)
     body: bytes
     mtime: datetime
@@ -42,6 +45,8 @@ class Item:
 
 @dataclass
 class Result:
+    """The notebooks to write, the ones the instructor must look at, and the other files' names."""
+
     written: list[Item] = field(default_factory=list)
     problems: list[Item] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
@@ -63,7 +68,7 @@ def _from_mail(name: str, body: bytes, ignored: list[str]) -> list[Item]:
         filename = part.get_filename() or ""
         if filename.lower().endswith(".ipynb"):
             out.append(Item(f"{name}/{filename}", part.get_payload(decode=True) or b"",
-                            sent or datetime.now(timezone.utc), sender))
+                            sent or datetime.now(UTC), sender))
         elif filename:
             ignored.append(f"{name}/{filename}")
     if not out:
@@ -72,11 +77,12 @@ def _from_mail(name: str, body: bytes, ignored: list[str]) -> list[Item]:
 
 
 def _add(out: list[Item], ignored: list[str], name: str, read, size: int, mtime: datetime) -> None:
+    """Take one file of the source: a notebook, the notebooks of a saved e-mail, or an ignored name."""
     low = name.lower()
     if not low.endswith((".ipynb", ".eml")):
         ignored.append(name)
     elif size > MAX_BYTES:
-        out.append(Item(name, b"", mtime, problem=f"tệp quá lớn ({size:,} byte), không phải bài làm"))
+        out.append(Item(name, b"", mtime, problem=messages.text("cohorts.collect.too_big", size=size)))
     elif low.endswith(".eml"):
         out.extend(_from_mail(name, read(), ignored))
     else:
@@ -102,11 +108,12 @@ def _items(source: Path, ignored: list[str]) -> list[Item]:
             _add(out, ignored, p.relative_to(source).as_posix(), p.read_bytes, p.stat().st_size,
                  datetime.fromtimestamp(p.stat().st_mtime).astimezone())
     else:
-        raise SystemExit(f"Không thấy thư mục hay tệp .zip: {source}")
+        raise SystemExit(messages.text("cohorts.collect.no_source", source=source))
     return out
 
 
 def _grade_ids(body: bytes) -> tuple[dict | None, set[str]]:
+    """The notebook's JSON (None when it is not readable) and the grade ids of its cells."""
     try:
         nb = json.loads(body.decode("utf-8-sig"))
         cells = nb.get("cells", [])
@@ -117,13 +124,14 @@ def _grade_ids(body: bytes) -> tuple[dict | None, set[str]]:
 
 
 def _students(item: Item, nb: dict | None, people: list[dict]) -> set[str]:
+    """The officials the item names (by code or e-mail in its path or sender, or in the notebook's
+    metadata); a code in the metadata that is not on the roster comes back as "?<code>"."""
     found = set()
     path = f"{item.name} {item.sender}".lower()
     for p in people:
         sid, email = p["ma_can_bo"], (p.get("email") or "").lower()
-        if re.search(rf"(?<![a-z0-9]){re.escape(sid.lower())}(?![a-z0-9])", path):
-            found.add(sid)
-        elif email and email in path:
+        by_code = re.search(rf"(?<![a-z0-9]){re.escape(sid.lower())}(?![a-z0-9])", path)
+        if by_code or (email and email in path):
             found.add(sid)
     meta = ((nb or {}).get("metadata") or {}).get("kynangso") or {}
     if isinstance(meta, dict) and meta.get("ma_can_bo"):
@@ -133,6 +141,7 @@ def _students(item: Item, nb: dict | None, people: list[dict]) -> set[str]:
 
 
 def match(root: Path, source: Path, modules, module_id: str | None = None) -> Result:
+    """Match every notebook of `source` to one official, module and notebook, or say why not."""
     people = roster.roster(root)
     res = Result()
     expected = {m.id: {p.name: {nbm.grade_id(c) for c in nbm.read(p).cells if nbm.grade_id(c)}
@@ -156,22 +165,22 @@ def match(root: Path, source: Path, modules, module_id: str | None = None) -> Re
         if len(top) == 1 and (best > 0 or module_id):
             item.module, item.notebook = top[0]
         elif nb is None:
-            item.problem = "tệp hỏng (không đọc được như notebook) và không rõ thuộc mô-đun nào: hãy dùng --module"
+            item.problem = messages.text("cohorts.collect.broken_no_module")
             continue
         else:
-            item.problem = "không xác định được bài này thuộc mô-đun nào (không có ô chấm điểm của khóa học)"
+            item.problem = messages.text("cohorts.collect.no_module")
             continue
         who = _students(item, nb, people)
         unknown = sorted(w[1:] for w in who if w.startswith("?"))
         who = {w for w in who if not w.startswith("?")}
         if unknown:
-            item.problem = f"mã cán bộ {', '.join(unknown)} ghi trong notebook không có trong danh sách lớp"
+            item.problem = messages.text("cohorts.collect.unknown_ids", ids=", ".join(unknown))
         elif len(who) == 1:
             item.student = who.pop()
         elif len(who) > 1:
-            item.problem = f"tên tệp và siêu dữ liệu khớp nhiều cán bộ: {', '.join(sorted(who))}"
+            item.problem = messages.text("cohorts.collect.several_officials", ids=", ".join(sorted(who)))
         else:
-            item.problem = "không tìm thấy mã cán bộ hay địa chỉ thư của học viên trong tên tệp, thư mục hay notebook"
+            item.problem = messages.text("cohorts.collect.no_official")
     claimed: dict[tuple, list[Item]] = {}
     for item in items:
         if item.problem:
@@ -182,7 +191,8 @@ def match(root: Path, source: Path, modules, module_id: str | None = None) -> Re
         if len(group) > 1:
             for item in group:
                 others = ", ".join(i.name for i in group if i is not item)
-                item.problem = f"nhiều tệp cho cùng cán bộ {key[0]}, mô-đun {key[1]} (cùng với: {others}); hãy giữ một tệp"
+                item.problem = messages.text("cohorts.collect.duplicate", student=key[0], module=key[1],
+                                             others=others)
                 res.problems.append(item)
         else:
             res.written.append(group[0])
@@ -205,27 +215,30 @@ def write(root: Path, items: list[Item]) -> None:
 
 
 def add_arguments(p) -> None:
-    p.add_argument("name", help="cohort name")
-    p.add_argument("source", type=Path, help="a folder or a .zip of notebooks (e-mail attachments, USB)")
-    p.add_argument("--module", help="the module these notebooks answer (default: recognised from their cells)")
-    p.add_argument("--dry-run", action="store_true", help="only say what would be collected")
+    t = messages.text
+    p.add_argument("name", metavar=t("cohorts.metavar.name"), help=t("cohorts.arg.name"))
+    p.add_argument("source", type=Path, metavar=t("cohorts.collect.metavar.source"),
+                   help=t("cohorts.collect.arg.source"))
+    p.add_argument("--module", metavar=t("cohorts.metavar.module"), help=t("cohorts.collect.arg.module"))
+    p.add_argument("--dry-run", action="store_true", help=t("cohorts.collect.arg.dry_run"))
 
 
 def run(args) -> int:
-    root = course.course_root(args.name, create=False)
+    t = messages.text
+    root = course.existing(args.name)
     modules = check.selected_modules([args.module] if args.module else None)
     res = match(root, args.source, modules, args.module)
     if not args.dry_run:
         write(root, res.written)
-    verb = "Sẽ nhận" if args.dry_run else "Đã nhận"
-    print(f"{verb} {len(res.written)} bài nộp vào {root / 'submitted'}.")
+    summary = "cohorts.collect.would_take" if args.dry_run else "cohorts.collect.taken"
+    print(t(summary, count=len(res.written), folder=root / "submitted"))
     for item in res.written:
         print(f"  {item.name} -> {item.student} / {item.module} / {item.notebook}")
     if res.problems:
-        print(f"Không nhận {len(res.problems)} tệp (giảng viên cần xem lại):")
+        print(t("cohorts.collect.refused", count=len(res.problems)))
         for item in res.problems:
             print(f"  {item.name}: {item.problem}")
     if res.ignored:
-        print(f"Bỏ qua {len(res.ignored)} tệp không phải notebook: {', '.join(res.ignored[:10])}"
-              + (" …" if len(res.ignored) > 10 else ""))
+        names = ", ".join(res.ignored[:10]) + (" …" if len(res.ignored) > 10 else "")
+        print(t("cohorts.collect.ignored", count=len(res.ignored), names=names))
     return 1 if res.problems else 0

@@ -1,26 +1,36 @@
-"""nbgrader wiring: a cohort folder is an nbgrader course root that uses the shared configuration."""
+"""A cohort's folder as nbgrader sees it: the course root (with the shared configuration), its
+gradebook, and nbgrader commands run inside it."""
 
 from __future__ import annotations
 
 import subprocess
-from contextlib import contextmanager
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
-from .. import paths
+from .. import messages, paths
 from ..authoring.settings import CONFIG_FILE, settings
 
+
+class BadCohortName(ValueError):
+    """A cohort name that cannot be a folder of cohorts/ (the message says so in Vietnamese)."""
+
+
+class NoCohort(FileNotFoundError):
+    """The cohort has not been created (the message says how to create it, in Vietnamese)."""
 
 
 def course_root(name: str, create: bool = True) -> Path:
     """The cohort's folder, made into an nbgrader course root (its config is rewritten each time,
-    so a moved repository still works)."""
-    root = paths.cohort_dir(name)
+    so a moved repository still works). Raises BadCohortName or, when `create` is false and the
+    cohort does not exist, NoCohort."""
+    try:
+        root = paths.cohort_dir(name)
+    except ValueError:
+        raise BadCohortName(messages.text("cohorts.course.bad_name", name=name)) from None
     if not root.is_dir():
         if not create:
-            raise FileNotFoundError(
-                f"cohort {name!r} does not exist at {root}; create it with `kynangso cohort {name} --roster FILE`"
-            )
+            raise NoCohort(messages.text("cohorts.course.missing", name=name, path=root))
         root.mkdir(parents=True)
     (root / "exchange").mkdir(exist_ok=True)
     (root / "logs").mkdir(exist_ok=True)
@@ -36,6 +46,16 @@ def course_root(name: str, create: bool = True) -> Path:
         encoding="utf-8",
     )
     return root
+
+
+def existing(name: str) -> Path:
+    """The course root of an existing cohort, for a verb: a bad name or a missing cohort ends the
+    command with the Vietnamese reason on stdout and exit status 2, not a traceback."""
+    try:
+        return course_root(name, create=False)
+    except (BadCohortName, NoCohort) as exc:
+        print(exc)
+        raise SystemExit(2) from None
 
 
 @contextmanager
@@ -68,5 +88,6 @@ def run(root: Path, *args: str, log_name: str | None = None) -> subprocess.Compl
 
 
 def tail(proc: subprocess.CompletedProcess, lines: int = 25) -> str:
+    """The last lines of a finished command's output (stdout, then stderr), for a message."""
     text = (proc.stdout or "") + (proc.stderr or "")
     return "\n".join(text.strip().splitlines()[-lines:])

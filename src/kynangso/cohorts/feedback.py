@@ -1,4 +1,4 @@
-"""`kynangso feedback`: nbgrader's feedback HTML for every graded submission, on the worker pool.
+"""`kynangso feedback`: nbgrader's feedback HTML for every graded submission, on the grading pool.
 
 Run it after the instructor has graded the written answers in the formgrader (the feedback then
 carries their scores and comments); `kynangso demo` runs it right after `grade`. Feedback goes to
@@ -9,41 +9,49 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..authoring import check, execute
+from .. import messages
+from ..authoring import check
 from ..authoring.settings import settings
-from ..grading import engine
+from ..grading import pool
 from . import course
 
 
 def feedback(root: Path, modules, workers: int | None = None, students: list[str] | None = None,
              progress: bool = True) -> list[dict]:
+    """Feedback for every autograded submission of `modules` (of `students` only, when given); one
+    pool result per submission."""
     autograded = root / "autograded"
     jobs = [(m.id, d.name) for m in modules
             for d in (sorted(autograded.iterdir()) if autograded.is_dir() else [])
             if (d / m.id).is_dir() and (not students or d.name in students)]
-    bar = engine.Progress(len(jobs), enabled=progress, desc="Viết phản hồi", failed_label="lỗi")
+    bar = pool.Progress(len(jobs), enabled=progress, desc=messages.text("cohorts.progress.feedback"),
+                        failed_label=messages.text("cohorts.progress.feedback_failed"))
     try:
-        return engine.run(root, jobs, workers or settings().workers, settings().limits,
-                          on_result=bar.update, task=engine.feedback_one)
+        return pool.run(root, jobs, workers or settings().workers, settings().limits,
+                        on_result=bar.update, task="feedback")
     finally:
         bar.close()
 
 
 def add_arguments(p) -> None:
-    p.add_argument("name", help="cohort name")
-    p.add_argument("--module", action="append", help="only this module (repeatable)")
-    p.add_argument("--student", action="append", help="only this official (repeatable)")
-    p.add_argument("--workers", type=int, default=None, help="workers (default: one per core)")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    t = messages.text
+    p.add_argument("name", metavar=t("cohorts.metavar.name"), help=t("cohorts.arg.name"))
+    p.add_argument("--module", action="append", metavar=t("cohorts.metavar.module"), help=t("cohorts.arg.module"))
+    p.add_argument("--student", action="append", metavar=t("cohorts.metavar.student"),
+                   help=t("cohorts.feedback.arg.student"))
+    p.add_argument("--workers", type=int, default=None, metavar=t("cohorts.metavar.workers"),
+                   help=t("cohorts.arg.workers", default=settings().workers))
+    p.add_argument("--no-progress", action="store_true", help=t("cohorts.arg.no_progress"))
 
 
 def run(args) -> int:
-    root = course.course_root(args.name, create=False)
+    t = messages.text
+    root = course.existing(args.name)
     results = feedback(root, check.selected_modules(args.module), workers=args.workers,
                        students=args.student, progress=not args.no_progress)
     bad = [r for r in results if not r["ok"]]
-    print(f"Đã viết phản hồi cho {len(results) - len(bad)} bài, {len(bad)} bài lỗi.")
+    print(t("cohorts.feedback.done", written=len(results) - len(bad), failed=len(bad)))
     for r in bad:
-        print(f"  LỖI {r['student']} / {r['module']}: xem {r['log']}")
+        print("  " + t("cohorts.feedback.failed_row", student=r["student"], module=r["module"], log=r["log"]))
     print(f"  {root / 'feedback'}")
     return 1 if bad else 0

@@ -1,32 +1,41 @@
-"""`kynangso grade`: autograde a cohort's submissions, write feedback, export grades, report each one.
+"""`kynangso grade`: autograde a cohort's submissions on the grading pool, export the grades, and
+say how each submission went.
 
 Writes cohorts/<name>/grades.csv (nbgrader's standard CSV export) and grading-report.csv, one row
-per submission: student, assignment, status (graded / failed), score, reason in plain Vietnamese.
-A submission that cannot be graded never stops the batch and never keeps an older grade.
+per submission: student, name, unit, assignment, status (graded / failed), score, maximum, and the
+reason in plain Vietnamese. A submission that cannot be graded never stops the batch and never keeps
+an older grade. No feedback is written here: `kynangso feedback` writes it, after the instructor has
+graded the written answers.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
+from .. import messages
 from ..authoring import check, execute
-from . import roster, course
-from ..authoring.settings import Limits, settings
-from ..grading import engine
 from ..authoring import notebook as nbm
+from ..authoring.settings import Limits, settings
+from ..grading import pool
+from . import course, roster
 
 REPORT_FILE = "grading-report.csv"
 GRADES_FILE = "grades.csv"
 REPORT_COLUMNS = ["student", "ho_ten", "ma_don_vi", "assignment", "status", "score", "max_score", "reason"]
+ISOLATION_LOG = "isolation.log"  # in the cohort's logs/: whether kernels were isolated, and why not (English)
 
 
 @dataclass
 class Row:
+    """One row of grading-report.csv (the official's name and unit are added from the roster)."""
+
     student: str
     assignment: str
     status: str  # "graded" | "failed"
@@ -37,30 +46,51 @@ class Row:
 
 def inspect_submission(folder: Path, expected: list[str]) -> str | None:
     """Why a submission cannot be graded (in Vietnamese), or None when it can."""
+    t = messages.text
     for name in expected:
         path = folder / name
         if not path.is_file():
             others = sorted(p.name for p in folder.glob("*.ipynb"))
-            hint = f" (trong bài nộp chỉ có {', '.join(others)}: có thể tệp đã bị đổi tên)" if others else ""
-            return f"Không có tệp {name} trong bài nộp{hint}."
+            if others:
+                return t("cohorts.grade.missing_notebook_renamed", name=name, others=", ".join(others))
+            return t("cohorts.grade.missing_notebook", name=name)
         try:
             nbformat.validate(nbformat.read(str(path), as_version=4))
-        except Exception as exc:
-            detail = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else type(exc).__name__
-            return (f"Tệp {name} bị hỏng, không mở được như một notebook ({detail}). "
-                    "Học viên cần nộp lại tệp .ipynb lưu từ JupyterLab.")
+        except OSError as exc:  # the grader's side (permissions, disk), not the learner's file
+            return t("cohorts.grade.unreadable", name=name, error=type(exc).__name__)
+        except Exception as exc:  # noqa: BLE001 - whatever is wrong with the learner's file, say it
+            return t("cohorts.grade.broken_notebook", name=name, detail=broken_detail(exc))
     return None
 
 
-ERROR_HINTS = {  # errors the grader itself causes in a cell, said plainly
-    "KeyboardInterrupt": "ô chạy quá thời gian cho phép và đã bị dừng",
-    "CellTimeoutError": "ô chạy quá thời gian cho phép và đã bị dừng",
-    "MemoryError": "ô dùng quá bộ nhớ cho phép",
+def broken_detail(exc: Exception) -> str:
+    """Where a learner's notebook is broken, in Vietnamese (the English text of `exc`, which may
+    quote the file, stays out of the report)."""
+    t = messages.text
+    cause = exc if isinstance(exc, json.JSONDecodeError) else exc.__context__
+    if isinstance(cause, json.JSONDecodeError):
+        return t("cohorts.grade.broken.not_json", line=cause.lineno, column=cause.colno)
+    if isinstance(exc, UnicodeDecodeError):
+        return t("cohorts.grade.broken.not_utf8")
+    where = list(getattr(exc, "absolute_path", []))  # nbformat does not always say where
+    if len(where) >= 2 and where[0] == "cells" and isinstance(where[1], int):
+        where = [t("cohorts.grade.broken.where_cell", cell=where[1] + 1), *where[2:]]
+    if where:
+        return t("cohorts.grade.broken.not_nbformat_at", where="/".join(str(w) for w in where))
+    return t("cohorts.grade.broken.not_nbformat")
+
+
+# errors the grader itself causes in a cell -> the catalogue key that says it plainly
+ERROR_HINTS = {
+    "KeyboardInterrupt": "cohorts.hint.timeout",
+    "CellTimeoutError": "cohorts.hint.timeout",
+    "MemoryError": "cohorts.hint.memory",
 }
 
 
 def describe_graded(folder: Path, expected: list[str], submission) -> str:
     """What the grader found in an autograded submission, in plain words for the instructor and learner."""
+    t = messages.text
     blank, errors, manual = [], [], set()
     for name in expected:
         for cell in nbm.read(folder / name).cells:
@@ -75,37 +105,37 @@ def describe_graded(folder: Path, expected: list[str], submission) -> str:
             elif err:
                 ename = err.split(":")[0]
                 hint = ERROR_HINTS.get(ename)
-                errors.append(f"{gid} ({ename}: {hint})" if hint else f"{gid} ({ename})")
+                errors.append(f"{gid} ({ename}: {t(hint)})" if hint else f"{gid} ({ename})")
     grades = [g for nb in submission.notebooks for g in nb.grades]
     auto = [g for g in grades if g.name not in manual]
     # nbgrader scores an untouched written answer 0 at once instead of asking for manual grading
     blank += [nbm.question_of(g.name) for g in grades if g.name in manual and g.auto_score == 0]
     lost = sorted({nbm.question_of(g.name) for g in auto if (g.auto_score or 0) < g.max_score} - set(blank))
-    parts = [f"Đã chấm tự động: {sum(g.auto_score or 0 for g in auto):g}/{sum(g.max_score for g in auto):g} điểm."]
+    parts = [t("cohorts.graded.score", score=sum(g.auto_score or 0 for g in auto),
+               max_score=sum(g.max_score for g in auto))]
     if lost:
-        parts.append(f"Câu chưa đạt: {', '.join(lost)}.")
+        parts.append(t("cohorts.graded.lost", questions=", ".join(lost)))
     if blank:
-        parts.append(f"Câu chưa làm: {', '.join(blank)}.")
+        parts.append(t("cohorts.graded.blank", questions=", ".join(blank)))
     if errors:
-        parts.append(f"Ô báo lỗi khi chạy: {', '.join(errors)}.")
+        parts.append(t("cohorts.graded.errors", cells=", ".join(errors)))
     if submission.needs_manual_grade:
-        parts.append("Câu tự luận chờ giảng viên chấm.")
+        parts.append(t("cohorts.graded.manual_pending"))
     return " ".join(parts)
 
 
-def failure_reason(kind: str, limits: engine.Limits, log: str = "") -> str:
-    """Why the engine could not grade a submission, in plain Vietnamese."""
+def failure_reason(kind: str, limits: Limits, log: str = "") -> str:
+    """Why the grading pool could not grade a submission (a result's "failure"), in plain Vietnamese;
+    `log` is the path of the submission's grading log."""
+    t = messages.text
     text = {
-        "kernel_died": "Không chấm được: kernel dừng đột ngột khi chạy bài (bài làm có lệnh dừng Python như "
-                       f"os._exit, hoặc dùng quá {limits.memory_mb:,} MB bộ nhớ).",
-        "notebook_timeout": f"Không chấm được: cả bài chạy quá {limits.notebook_timeout} giây cho phép, thường do "
-                            "một vòng lặp không dừng (kể cả khi máy chấm đã yêu cầu dừng).",
-        "cell_timeout": f"Không chấm được: có ô chạy quá {limits.cell_timeout} giây cho phép và không dừng khi máy chấm "
-                        "yêu cầu dừng (vòng lặp không dừng, hoặc bài làm bắt KeyboardInterrupt).",
-        "memory": f"Không chấm được: bài làm dùng quá {limits.memory_mb:,} MB bộ nhớ.",
-        "worker_died": "Không chấm được: máy chấm bị dừng đột ngột khi chấm bài này (đã thử lại).",
-    }.get(kind, "Không chấm được: máy chấm (nbgrader) báo lỗi khi chạy bài này.")
-    return f"{text} Chi tiết: {log}." if log else text
+        "kernel_died": t("cohorts.failure.kernel_died", memory_mb=limits.memory_mb),
+        "notebook_timeout": t("cohorts.failure.notebook_timeout", seconds=limits.notebook_timeout),
+        "cell_timeout": t("cohorts.failure.cell_timeout", seconds=limits.cell_timeout),
+        "memory": t("cohorts.failure.memory", memory_mb=limits.memory_mb),
+        "worker_died": t("cohorts.failure.worker_died"),
+    }.get(kind) or t("cohorts.failure.grader_error")
+    return t("cohorts.failure.with_log", reason=text, log=log) if log else text
 
 
 def record_zero(root: Path, gb, module_id: str, student: str) -> None:
@@ -117,17 +147,15 @@ def record_zero(root: Path, gb, module_id: str, student: str) -> None:
     stamp = root / "submitted" / student / module_id / "timestamp.txt"
     kwargs = {}
     if stamp.is_file() and stamp.read_text(encoding="utf-8").strip():
-        try:
+        with contextlib.suppress(ValueError):  # a bad timestamp.txt must not stop the zero
             kwargs["timestamp"] = parse_utc(stamp.read_text(encoding="utf-8").strip())
-        except ValueError:
-            pass
     gb.update_or_create_student(student)
     sub = gb.update_or_create_submission(module_id, student, **kwargs)
     for nb in sub.notebooks:
         for g in nb.grades:
             g.auto_score, g.manual_score, g.extra_credit, g.needs_manual_grade = 0, None, None, False
         for c in nb.comments:
-            c.auto_comment = "Không chấm được bài này."
+            c.auto_comment = messages.text("cohorts.grade.zero_comment")
     gb.db.commit()
     for step in ("autograded", "feedback"):
         shutil.rmtree(root / step / student / module_id, ignore_errors=True)
@@ -136,6 +164,7 @@ def record_zero(root: Path, gb, module_id: str, student: str) -> None:
 @dataclass
 class Plan:
     """One module's submissions: the ones to run, and the ones that cannot be read (with why)."""
+
     module: object
     expected: list[str]
     ok: list[str]
@@ -143,9 +172,11 @@ class Plan:
 
 
 def prepare(root: Path, module, students: list[str] | None = None) -> Plan:
+    """The module's submissions (of `students` only, when given), each inspected; an unreleased
+    module stops with the reason."""
     expected = [p.name for p in nbm.graded_notebooks(module.source)]
     if not (root / "release" / module.id).is_dir():
-        raise SystemExit(f"Mô-đun {module.id} chưa phát hành cho lớp {root.name}: chạy `kynangso build --cohort {root.name}`.")
+        raise SystemExit(messages.text("cohorts.not_released", module=module.id, name=root.name))
     submitted = root / "submitted"
     found = sorted(d.name for d in submitted.iterdir() if (d / module.id).is_dir()) if submitted.is_dir() else []
     if students:
@@ -169,6 +200,7 @@ def merge_report(root: Path, rows: list[Row]) -> list[Row]:
 
 
 def export_grades(root: Path, gb) -> Path:
+    """grades.csv: nbgrader's CSV export of the whole gradebook."""
     from nbgrader.plugins import CsvExportPlugin
 
     path = root / GRADES_FILE
@@ -177,6 +209,7 @@ def export_grades(root: Path, gb) -> Path:
 
 
 def write_report(root: Path, rows: list[Row]) -> Path:
+    """grading-report.csv from `rows`, with each official's name and unit from the roster."""
     people = {r["ma_can_bo"]: r for r in roster.roster(root)}
     path = root / REPORT_FILE
     with path.open("w", encoding="utf-8", newline="") as f:
@@ -190,10 +223,12 @@ def write_report(root: Path, rows: list[Row]) -> Path:
 
 
 def grade(root: Path, modules, workers: int | None = None, students: list[str] | None = None,
-          limits: engine.Limits | None = None, progress: bool = True,
+          limits: Limits | None = None, progress: bool = True,
           isolate: bool = True) -> tuple[Path, Path, list[Row]]:
-    """Grade the selected modules' submissions on a pool of workers; write grades.csv and
-    grading-report.csv. Submissions that cannot be graded score 0 and say why."""
+    """Grade the selected modules' submissions (of `students` only, when given) on the grading pool;
+    write grades.csv and grading-report.csv, and return their paths and this run's rows. Submissions
+    that cannot be graded score 0 and say why. `isolate=False` runs learners' kernels without the
+    sandbox. No feedback is written: `kynangso feedback` writes it."""
     limits = limits or settings().limits
     plans = [prepare(root, m, students) for m in modules]
     with course.gradebook(root) as gb:
@@ -201,10 +236,11 @@ def grade(root: Path, modules, workers: int | None = None, students: list[str] |
             for s in plan.broken:
                 record_zero(root, gb, plan.module.id, s)
     jobs = [(p.module.id, s) for p in plans for s in p.ok]
-    bar = engine.Progress(len(jobs), enabled=progress)
+    bar = pool.Progress(len(jobs), enabled=progress, desc=messages.text("cohorts.progress.grade"),
+                        failed_label=messages.text("cohorts.progress.grade_failed"))
     try:
-        results = engine.run(root, jobs, workers or settings().workers, limits, on_result=bar.update,
-                             isolate=isolate)
+        results = pool.run(root, jobs, workers or settings().workers, limits, on_result=bar.update,
+                           isolate=isolate)
     finally:
         bar.close()
     failed = {(r["module"], r["student"]): failure_reason(r["failure"], limits, r.get("log", ""))
@@ -231,36 +267,66 @@ def grade(root: Path, modules, workers: int | None = None, students: list[str] |
 
 
 def add_arguments(p) -> None:
-    p.add_argument("name", help="cohort name")
-    p.add_argument("--module", action="append", help="only this module (repeatable)")
-    p.add_argument("--student", action="append", help="only this official's submissions (repeatable)")
-    p.add_argument("--workers", type=int, default=None, help="grading workers (default: one per core)")
+    t = messages.text
     d = settings().limits
-    p.add_argument("--cell-timeout", type=int, default=d.cell_timeout, help="seconds per cell")
-    p.add_argument("--notebook-timeout", type=int, default=d.notebook_timeout, help="seconds per notebook")
-    p.add_argument("--memory-mb", type=int, default=d.memory_mb, help="memory limit of a learner's kernel")
-    p.add_argument("--output-chars", type=int, default=d.output_chars, help="output kept per cell (characters)")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
-    p.add_argument("--no-sandbox", action="store_true",
-                   help="run learners' kernels without isolation (debugging only; see course/bao-mat-cham-bai.md)")
+    p.add_argument("name", metavar=t("cohorts.metavar.name"), help=t("cohorts.arg.name"))
+    p.add_argument("--module", action="append", metavar=t("cohorts.metavar.module"), help=t("cohorts.arg.module"))
+    p.add_argument("--student", action="append", metavar=t("cohorts.metavar.student"),
+                   help=t("cohorts.grade.arg.student"))
+    p.add_argument("--workers", type=int, default=None, metavar=t("cohorts.metavar.workers"),
+                   help=t("cohorts.arg.workers", default=settings().workers))
+    p.add_argument("--cell-timeout", type=int, default=d.cell_timeout, metavar=t("cohorts.grade.metavar.seconds"),
+                   help=t("cohorts.grade.arg.cell_timeout", default=d.cell_timeout))
+    p.add_argument("--notebook-timeout", type=int, default=d.notebook_timeout,
+                   metavar=t("cohorts.grade.metavar.seconds"),
+                   help=t("cohorts.grade.arg.notebook_timeout", default=d.notebook_timeout))
+    p.add_argument("--memory-mb", type=int, default=d.memory_mb, metavar=t("cohorts.grade.metavar.memory_mb"),
+                   help=t("cohorts.grade.arg.memory_mb", default=d.memory_mb))
+    p.add_argument("--output-chars", type=int, default=d.output_chars,
+                   metavar=t("cohorts.grade.metavar.output_chars"),
+                   help=t("cohorts.grade.arg.output_chars", default=d.output_chars))
+    p.add_argument("--no-progress", action="store_true", help=t("cohorts.arg.no_progress"))
+    p.add_argument("--no-sandbox", action="store_true", help=t("cohorts.grade.arg.no_sandbox"))
+
+
+# why learners' kernels are not isolated (sandbox.available(), in English) -> what the instructor reads
+SANDBOX_REASONS = {
+    "--no-sandbox": "cohorts.sandbox.flag",
+    "the sandbox needs Linux namespaces": "cohorts.sandbox.not_linux",
+    "the sandbox needs root (network and mount namespaces); kernels run with resource limits only":
+        "cohorts.sandbox.not_root",
+    "no 'nobody' user to run kernels as": "cohorts.sandbox.no_nobody",
+    "unshare() is not permitted here (a container without CAP_SYS_ADMIN?)": "cohorts.sandbox.unshare_refused",
+}
+
+
+def isolation(root: Path, no_sandbox: bool) -> str:
+    """The line `grade` prints about isolating learners' kernels, in Vietnamese. The English reason
+    of sandbox.available() goes to the cohort's logs/isolation.log only."""
+    from ..grading import sandbox
+
+    t = messages.text
+    why = "--no-sandbox" if no_sandbox else sandbox.available()
+    log = root / "logs" / ISOLATION_LOG
+    log.write_text("isolated\n" if why is None else f"not isolated: {why}\n", encoding="utf-8")
+    if why is None:
+        return t("cohorts.grade.isolated")
+    key = SANDBOX_REASONS.get(why)
+    return t("cohorts.grade.not_isolated", why=t(key) if key else t("cohorts.sandbox.unknown", log=log))
 
 
 def run(args) -> int:
-    from ..grading import sandbox
-
-    root = course.course_root(args.name, create=False)
+    t = messages.text
+    root = course.existing(args.name)
     limits = Limits(args.cell_timeout, args.notebook_timeout, args.memory_mb, args.output_chars)
-    why_not = "--no-sandbox" if args.no_sandbox else sandbox.available()
-    print("Cô lập bài chạy: có (không mạng, chỉ đọc, người dùng không đặc quyền)." if why_not is None else
-          f"CẢNH BÁO: bài chạy không được cô lập, chỉ giới hạn tài nguyên ({why_not}).")
+    print(isolation(root, args.no_sandbox))
     grades, report, rows = grade(root, check.selected_modules(args.module), workers=args.workers,
                                  students=args.student, limits=limits, progress=not args.no_progress,
                                  isolate=not args.no_sandbox)
     failed = [r for r in rows if r.status == "failed"]
-    print(f"Đã chấm {len(rows) - len(failed)} bài, {len(failed)} bài không chấm được.")
+    print(t("cohorts.grade.done", graded=len(rows) - len(failed), failed=len(failed)))
     for r in failed:
-        print(f"  KHÔNG CHẤM ĐƯỢC {r.student} / {r.assignment}: {r.reason}")
+        print("  " + t("cohorts.grade.failed_row", student=r.student, module=r.assignment, reason=r.reason))
     print(f"  {grades}")
     print(f"  {report}")
-    print(f"  {root / 'feedback'}")
     return 0

@@ -1,4 +1,8 @@
-"""`kynangso lab`: open JupyterLab on a cohort's released modules, for an official."""
+"""`kynangso lab`: open JupyterLab on a cohort's released modules, for an official.
+
+Each released module is copied once into cohorts/<name>/work/ (an official's work there is never
+overwritten) and JupyterLab serves that folder on 127.0.0.1 only.
+"""
 
 from __future__ import annotations
 
@@ -6,28 +10,32 @@ import shutil
 import subprocess
 import sys
 
+from .. import messages, paths
 from . import course
-from .. import paths
+
+DEFAULT_PORT = 8888
 
 
 def add_arguments(p) -> None:
-    p.add_argument("name", help="cohort name")
-    p.add_argument("--port", type=int, default=8888)
-    p.add_argument("--dry-run", action="store_true", help="prepare the work folder and print the command only")
+    t = messages.text
+    p.add_argument("name", metavar=t("cohorts.metavar.name"), help=t("cohorts.arg.name"))
+    p.add_argument("--port", type=int, default=DEFAULT_PORT, metavar=t("cohorts.lab.metavar.port"),
+                   help=t("cohorts.lab.arg.port", default=DEFAULT_PORT))
+    p.add_argument("--dry-run", action="store_true", help=t("cohorts.lab.arg.dry_run"))
 
 
 def run(args) -> int:
-    root = course.course_root(args.name, create=False)
+    root = course.existing(args.name)
     release = root / "release"
     if not release.is_dir():
-        print(f"Lớp {args.name} chưa có mô-đun nào được phát hành: chạy `kynangso build --cohort {args.name}`.")
+        print(messages.text("cohorts.lab.not_released", name=args.name))
         return 2
     work = root / "work"
     for module in sorted(p for p in release.iterdir() if p.is_dir()):
         if not (work / module.name).exists():  # never overwrite an official's work
             shutil.copytree(module, work / module.name)
     cmd = [sys.executable, "-m", "jupyterlab", f"--notebook-dir={work}", "--ip=127.0.0.1", f"--port={args.port}"]
-    print(f"Thư mục làm bài: {work}")
+    print(messages.text("cohorts.lab.work_folder", folder=work))
     print(" ".join(cmd))
     if args.dry_run:
         return 0

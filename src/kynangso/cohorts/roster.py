@@ -7,6 +7,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+from .. import messages
 from . import course
 
 COLUMNS = ["ma_can_bo", "ho_ten", "ma_don_vi", "chuc_vu", "email"]
@@ -23,7 +24,7 @@ ROSTER_FILE = "roster.csv"
 
 
 class RosterError(ValueError):
-    pass
+    """A roster the cohort cannot be made from; the message says what is wrong, in Vietnamese."""
 
 
 def read_roster(path: Path) -> list[dict]:
@@ -31,9 +32,9 @@ def read_roster(path: Path) -> list[dict]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise RosterError(f"Không tìm thấy tệp danh sách {path}.") from None
+        raise RosterError(messages.text("cohorts.roster.not_found", path=path)) from None
     except UnicodeDecodeError:
-        raise RosterError(f"Tệp {path} không phải UTF-8; hãy lưu lại dạng \"CSV UTF-8\".") from None
+        raise RosterError(messages.text("cohorts.roster.not_utf8", path=path)) from None
     reader = csv.DictReader(text.splitlines())
     headers = {(h or "").strip().lower(): h for h in reader.fieldnames or []}
     mapping, missing = {}, []
@@ -43,7 +44,8 @@ def read_roster(path: Path) -> list[dict]:
             missing.append(col)
         mapping[col] = found
     if missing:
-        raise RosterError(f"Tệp {path} thiếu cột: {', '.join(missing)}. Cần các cột: {', '.join(COLUMNS)}.")
+        raise RosterError(messages.text("cohorts.roster.missing_columns", path=path, missing=", ".join(missing),
+                                        columns=", ".join(COLUMNS)))
     rows, seen = [], set()
     for n, raw in enumerate(reader, start=2):
         row = {c: unicodedata.normalize("NFC", (raw.get(mapping[c]) or "").strip()) for c in COLUMNS}
@@ -51,15 +53,15 @@ def read_roster(path: Path) -> list[dict]:
             continue
         sid = row["ma_can_bo"]
         if not STUDENT_ID.match(sid):
-            raise RosterError(f"{path}, dòng {n}: mã cán bộ \"{sid}\" chỉ được gồm chữ không dấu, số, - và _.")
+            raise RosterError(messages.text("cohorts.roster.bad_id", path=path, line=n, id=sid))
         if sid in seen:
-            raise RosterError(f"{path}, dòng {n}: mã cán bộ \"{sid}\" bị trùng.")
+            raise RosterError(messages.text("cohorts.roster.duplicate_id", path=path, line=n, id=sid))
         if not row["ho_ten"]:
-            raise RosterError(f"{path}, dòng {n}: thiếu họ tên của {sid}.")
+            raise RosterError(messages.text("cohorts.roster.no_name", path=path, line=n, id=sid))
         seen.add(sid)
         rows.append(row)
     if not rows:
-        raise RosterError(f"Tệp {path} không có học viên nào.")
+        raise RosterError(messages.text("cohorts.roster.empty", path=path))
     return rows
 
 
@@ -70,6 +72,7 @@ def split_name(full_name: str) -> tuple[str, str]:
 
 
 def write_roster(path: Path, rows: list[dict]) -> None:
+    """Write rows with the canonical columns (UTF-8, as read_roster reads them back)."""
     with path.open("w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=COLUMNS, lineterminator="\n")
         w.writeheader()
@@ -77,6 +80,7 @@ def write_roster(path: Path, rows: list[dict]) -> None:
 
 
 def roster(root: Path) -> list[dict]:
+    """The cohort's saved roster (none yet: an empty list)."""
     path = root / ROSTER_FILE
     return read_roster(path) if path.is_file() else []
 
@@ -96,19 +100,22 @@ def create(name: str, roster_path: Path) -> Path:
 
 
 def add_arguments(p) -> None:
-    p.add_argument("name", help="cohort name (folder cohorts/<name>/)")
-    p.add_argument("--roster", required=True, type=Path,
-                   help="CSV of officials: ma_can_bo, ho_ten, ma_don_vi, chuc_vu, email")
+    t = messages.text
+    p.add_argument("name", metavar=t("cohorts.metavar.name"), help=t("cohorts.arg.name"))
+    p.add_argument("--roster", required=True, type=Path, metavar=t("cohorts.roster.metavar.roster"),
+                   help=t("cohorts.roster.arg.roster"))
 
 
 def run(args) -> int:
     try:
         root = create(args.name, args.roster)
     except RosterError as exc:
-        print(f"Lỗi danh sách học viên: {exc}")
+        print(messages.text("cohorts.roster.failed", why=exc))
         return 2
-    n = len(roster(root))
-    print(f"Lớp {args.name}: {n} học viên.")
+    except course.BadCohortName as exc:
+        print(exc)
+        return 2
+    print(messages.text("cohorts.roster.done", name=args.name, count=len(roster(root))))
     print(f"  {root / ROSTER_FILE}")
     print(f"  {root / 'gradebook.db'}")
     return 0

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import nbformat
 
+from .. import messages
 from ..authoring import check
-from . import roster, course
 from ..authoring import notebook as nbm
+from . import course, roster
 
 DEFAULT_SEED = 2022
 MARKER = ".simulated"  # a submission folder written by simulate (may be overwritten by it)
@@ -51,6 +52,7 @@ def solutions(source_nb) -> dict[str, str]:
 
 
 def seeded_answers(source_nb, rng: random.Random) -> dict[str, str | None]:
+    """One official's answers, drawn from `rng`: the solution, a recorded mistake, or blank."""
     ability = rng.betavariate(5, 2)  # mean about 0.7: most officials do well, a few struggle
     best = solutions(source_nb)
     out: dict[str, str | None] = {}
@@ -83,24 +85,26 @@ def write_submission(root: Path, student: str, module_id: str, notebooks: dict[s
 
 
 def simulate(root: Path, modules, seed: int = DEFAULT_SEED, overwrite: bool = False) -> list[Path]:
+    """Write every official's seeded submission of each module (a real submission is kept unless
+    `overwrite`); a cohort without officials or an unreleased module stops with the reason."""
     students = [r["ma_can_bo"] for r in roster.roster(root)]
     if not students:
-        raise SystemExit(f"Lớp {root.name} chưa có học viên: chạy `kynangso cohort {root.name} --roster FILE` trước.")
+        raise SystemExit(messages.text("cohorts.simulate.no_officials", name=root.name))
     written = []
     for module in modules:
         release = root / "release" / module.id
         if not release.is_dir():
-            raise SystemExit(f"Mô-đun {module.id} chưa phát hành cho lớp {root.name}: chạy `kynangso build --cohort {root.name}`.")
+            raise SystemExit(messages.text("cohorts.not_released", module=module.id, name=root.name))
         names = [p.name for p in nbm.graded_notebooks(module.source)]
         pairs = [(nbm.read(module.source / name), nbm.read(release / name)) for name in names]
         base = datetime.fromisoformat("2022-05-09T08:00:00+07:00")
         for n, student in enumerate(students):
             folder = root / "submitted" / student / module.id
             if folder.exists() and not (folder / MARKER).exists() and not overwrite:
-                print(f"  bỏ qua {student}: đã có bài nộp thật ở {folder}")
+                print("  " + messages.text("cohorts.simulate.skip_real", student=student, folder=folder))
                 continue
             rng = random.Random(f"kynangso:{seed}:{student}:{module.id}")
-            nbs = {name: fill(rel, src, seeded_answers(src, rng)) for name, (src, rel) in zip(names, pairs)}
+            nbs = {name: fill(rel, src, seeded_answers(src, rng)) for name, (src, rel) in zip(names, pairs, strict=True)}
             folder = write_submission(root, student, module.id, nbs, base + timedelta(minutes=7 * n))
             (folder / MARKER).write_text("written by kynangso simulate\n", encoding="utf-8")
             written.append(folder)
@@ -108,15 +112,17 @@ def simulate(root: Path, modules, seed: int = DEFAULT_SEED, overwrite: bool = Fa
 
 
 def add_arguments(p) -> None:
-    p.add_argument("name", help="cohort name")
-    p.add_argument("--module", action="append", help="only this module (repeatable)")
-    p.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    p.add_argument("--overwrite", action="store_true", help="also overwrite submissions not written by simulate")
+    t = messages.text
+    p.add_argument("name", metavar=t("cohorts.metavar.name"), help=t("cohorts.arg.name"))
+    p.add_argument("--module", action="append", metavar=t("cohorts.metavar.module"), help=t("cohorts.arg.module"))
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar=t("cohorts.simulate.metavar.seed"),
+                   help=t("cohorts.simulate.arg.seed", default=DEFAULT_SEED))
+    p.add_argument("--overwrite", action="store_true", help=t("cohorts.simulate.arg.overwrite"))
 
 
 def run(args) -> int:
-    root = course.course_root(args.name, create=False)
+    root = course.existing(args.name)
     written = simulate(root, check.selected_modules(args.module), seed=args.seed, overwrite=args.overwrite)
-    print(f"Đã viết {len(written)} bài nộp mô phỏng.")
+    print(messages.text("cohorts.simulate.done", count=len(written)))
     print(f"  {root / 'submitted'}")
     return 0

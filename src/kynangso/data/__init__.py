@@ -2,34 +2,38 @@
 file. Part of the learners' library (notebooks import these names).
 
 Each data set's schema and generator are declared in the modules of this package (units, services,
-documents, meetings, ocop, mailbox); `kynangso data` (kynangso.authoring.datasets) writes every file
-in datasets/ from a seed, byte for byte, with a data dictionary (datasets/<name>.md) per file.
-Generators import what they need when they run, so loading data never imports them.
+documents, meetings, ocop, mailbox; registers and topics hold the document registers' rules and
+wording); `kynangso data` (kynangso.authoring.datasets) writes every file in datasets/ from a seed,
+byte for byte, with a data dictionary (datasets/<name>.md) per file. Generators import what they
+need when they run, so loading data never imports them; the mailbox's generator is the answer key's
+(kynangso.key.mailbox), named by a string. The errors learners read (DataError) are in the message
+catalogue (`data.*`), which loads only when one is raised.
 
 In a notebook:  from kynangso.data import load;  ho_so = load("ho_so")
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from .. import paths
-from . import base, documents, mailbox, meetings, ocop, services, units
-from .base import Column, Context, Dataset
+from .. import messages, paths
+from . import documents, mailbox, meetings, ocop, services, units
+from .base import Column, Dataset
 
 DATASETS: list[Dataset] = (units.DATASETS + services.DATASETS + documents.DATASETS + meetings.DATASETS
                            + ocop.DATASETS + mailbox.DATASETS)
 
 
 class DataError(ValueError):
-    """A data file is missing or malformed (the message is in Vietnamese, for learners)."""
+    """A data file is missing or malformed (the message, from the catalogue, is in Vietnamese)."""
 
 
 def dataset(name: str) -> Dataset:
     for d in DATASETS:
         if d.name == name:
             return d
-    raise KeyError(f"Không có bộ dữ liệu {name!r}; các bộ có sẵn: {', '.join(d.name for d in DATASETS)}")
+    raise KeyError(messages.text("data.unknown_dataset", name=name, names=", ".join(d.name for d in DATASETS)))
 
 
 # --- for notebooks ----------------------------------------------------------------------
@@ -46,7 +50,7 @@ def _convert(series, col: Column, file: str):
     empty = series == ""
     if empty.any() and not col.nullable and col.dtype not in ("str",):
         row = int(empty.to_numpy().nonzero()[0][0]) + 2
-        raise DataError(f"Tệp {file}, dòng {row}, cột {col.name}: thiếu giá trị ({col.label}).")
+        raise DataError(messages.text("data.missing_value", file=file, row=row, column=col.name, label=col.label))
     if col.dtype == "str":
         return series.astype("string")
     if col.dtype == "category":
@@ -67,12 +71,23 @@ def _convert(series, col: Column, file: str):
         bad = out.isna() & ~empty
     if bad.any():
         i = int(bad.to_numpy().nonzero()[0][0])
-        kind = {"bool": "True/False", "int": "số nguyên", "float": "số", "date": "ngày dạng YYYY-MM-DD",
-                "datetime": "thời điểm dạng YYYY-MM-DD HH:MM:SS"}[col.dtype]
-        raise DataError(f"Tệp {file}, dòng {i + 2}, cột {col.name}: giá trị {series.iloc[i]!r} không phải {kind}.")
+        raise DataError(messages.text("data.bad_value", file=file, row=i + 2, column=col.name, value=series.iloc[i],
+                                      kind=messages.text(f"data.kind.{col.dtype}")))
     if col.dtype == "int" and not col.nullable:
         out = out.astype("int64")
     return out
+
+
+_FIELDS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+
+
+def _csv_error(file: Path, detail: str) -> str:
+    """pandas' parser error, said in Vietnamese: the line with too many cells when pandas names it."""
+    found = _FIELDS.search(detail)
+    if not found:
+        return messages.text("data.bad_csv", file=file)
+    expected, line, saw = found.groups()
+    return messages.text("data.bad_csv_line", file=file, line=line, saw=saw, expected=expected)
 
 
 def load(name: str):
@@ -84,14 +99,14 @@ def load(name: str):
     ds = dataset(name)
     file = path(name)
     if not file.is_file():
-        raise DataError(f"Không tìm thấy tệp dữ liệu {file}. Giảng viên chạy `kynangso data` để sinh lại.")
+        raise DataError(messages.text("data.missing_file", file=file))
     try:
         raw = pd.read_csv(file, dtype=str, keep_default_na=False, encoding="utf-8")
     except UnicodeDecodeError:
-        raise DataError(f"Tệp {file} không phải UTF-8.") from None
+        raise DataError(messages.text("data.not_utf8", file=file)) from None
     except pd.errors.ParserError as exc:
-        raise DataError(f"Tệp {file} sai định dạng CSV: {exc}") from None
+        raise DataError(_csv_error(file, str(exc))) from None
     missing = [c for c in ds.column_names if c not in raw.columns]
     if missing:
-        raise DataError(f"Tệp {file} thiếu cột: {', '.join(missing)}.")
+        raise DataError(messages.text("data.missing_columns", file=file, columns=", ".join(missing)))
     return pd.DataFrame({c.name: _convert(raw[c.name], c, file.name) for c in ds.columns})

@@ -7,9 +7,9 @@ import hashlib
 import io
 import random
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Callable
 
 import numpy as np
 
@@ -83,14 +83,14 @@ class Context:
         """A stream per data set, so adding or changing one data set never changes another."""
         return random.Random(f"kynangso:{self.seed}:{name}")
 
-    def uniform(self, name: str) -> "Uniform":
+    def uniform(self, name: str) -> Uniform:
         return Uniform(f"kynangso:{self.seed}:{name}")
 
     def rows(self, name: str) -> list[dict]:
         t = self.tables[name]
         if isinstance(t, dict):
             keys = list(t)
-            return [dict(zip(keys, vals)) for vals in zip(*t.values())]
+            return [dict(zip(keys, vals, strict=True)) for vals in zip(*t.values(), strict=True)]
         return t
 
     def add_file(self, dataset: str, relpath: str, body: bytes) -> None:
@@ -208,7 +208,7 @@ def render_csv(ds: Dataset, table) -> tuple[bytes, int]:
     if isinstance(table, dict):
         missing = [c for c in ds.column_names if c not in table]
         assert not missing, f"{ds.name}: generator lacks columns {missing}"
-        rows = zip(*[table[c] for c in ds.column_names])
+        rows = zip(*[table[c] for c in ds.column_names], strict=True)
         n = len(table[ds.column_names[0]])
         # columns arrive already as text; only None needs mapping
         writer.writerows(["" if v is None else v for v in row] for row in rows)

@@ -1,434 +1,44 @@
-"""The 2022 document registers of the district People's Committee (Decree 30/2020/NĐ-CP):
-incoming documents (van_ban_den) and outgoing documents (van_ban_di)."""
+"""The 2022 document registers of the district People's Committee (Decree 30/2020/NĐ-CP), as two data
+sets: incoming documents (van_ban_den) and outgoing documents (van_ban_di), their schemas and their
+generators. The registers' rules (types, numbers and symbols, urgency, issuers) are in registers.py,
+what the documents are about in topics.py; the names tests read are imported here as well.
+"""
 
 from __future__ import annotations
 
 import random
-import re
-from dataclasses import dataclass
-from datetime import date, timedelta
-from functools import lru_cache
+from datetime import date
 
 from .base import Column, Context, Dataset, nfc
-from .units import DEPARTMENTS, DISTRICT_CODE
-
-YEAR = 2022
-# The registers are read at the close of the last working day of 2022 (31 Dec is a Saturday):
-# documents not handled by then are pending.
-SNAPSHOT = date(2022, 12, 30)
-
-# Decree 30/2020/NĐ-CP, Appendix III: document types and their abbreviations. Công văn has none.
-TYPES: dict[str, tuple[str, str]] = {
-    "nghi_quyet": ("NQ", "Nghị quyết"), "quyet_dinh": ("QĐ", "Quyết định"), "chi_thi": ("CT", "Chỉ thị"),
-    "quy_che": ("QC", "Quy chế"), "quy_dinh": ("QyĐ", "Quy định"), "thong_cao": ("TC", "Thông cáo"),
-    "thong_bao": ("TB", "Thông báo"), "huong_dan": ("HD", "Hướng dẫn"), "chuong_trinh": ("CTr", "Chương trình"),
-    "ke_hoach": ("KH", "Kế hoạch"), "phuong_an": ("PA", "Phương án"), "de_an": ("ĐA", "Đề án"),
-    "du_an": ("DA", "Dự án"), "bao_cao": ("BC", "Báo cáo"), "bien_ban": ("BB", "Biên bản"),
-    "to_trinh": ("TTr", "Tờ trình"), "hop_dong": ("HĐ", "Hợp đồng"), "cong_dien": ("CĐ", "Công điện"),
-    "ban_ghi_nho": ("BGN", "Bản ghi nhớ"), "ban_thoa_thuan": ("BTT", "Bản thỏa thuận"),
-    "giay_uy_quyen": ("GUQ", "Giấy ủy quyền"), "giay_moi": ("GM", "Giấy mời"),
-    "giay_gioi_thieu": ("GGT", "Giấy giới thiệu"), "giay_nghi_phep": ("GNP", "Giấy nghỉ phép"),
-    "phieu_gui": ("PG", "Phiếu gửi"), "phieu_chuyen": ("PC", "Phiếu chuyển"), "phieu_bao": ("PB", "Phiếu báo"),
-    "cong_van": ("", "Công văn"),
-}
-URGENCY = {"thuong": "Thường", "khan": "Khẩn", "thuong_khan": "Thượng khẩn", "hoa_toc": "Hỏa tốc"}
-# Working days allowed to handle an incoming document, counted from its arrival day. Urgent ones
-# are fixed; for ordinary ones the leader sets one of these when assigning the document.
-URGENT_DAYS = {"hoa_toc": 1, "thuong_khan": 2, "khan": 3}
-ORDINARY_DAYS = ((5, 0.3), (7, 0.25), (10, 0.3), (15, 0.15))
-
-# Drafting units of the district and their abbreviations in the number/symbol of a công văn.
-DEPT_ABBR = {
-    "Văn phòng HĐND và UBND huyện": "VP", "Phòng Nội vụ": "NV", "Phòng Tư pháp": "TP",
-    "Phòng Tài chính - Kế hoạch": "TCKH", "Phòng Tài nguyên và Môi trường": "TNMT",
-    "Phòng Lao động - Thương binh và Xã hội": "LĐTBXH", "Phòng Văn hóa và Thông tin": "VHTT",
-    "Phòng Giáo dục và Đào tạo": "GDĐT", "Phòng Y tế": "YT", "Phòng Kinh tế và Hạ tầng": "KTHT",
-    "Phòng Nông nghiệp và Phát triển nông thôn": "NNPTNT", "Thanh tra huyện": "TTH",
-}
-assert set(DEPT_ABBR) <= {agency for agency, _ in DEPARTMENTS}, "department names must match units.DEPARTMENTS"
-VP = "Văn phòng HĐND và UBND huyện"
-N_DEPARTMENTS = sum(1 for d in DEPT_ABBR if d != VP)  # "các phòng chuyên môn": 10 phòng and Thanh tra
-
-
-def type_note(codes) -> str:
-    return " | ".join(f"{c} ({TYPES[c][1]}{', ' + TYPES[c][0] if TYPES[c][0] else ', không có chữ viết tắt'})"
-                      for c in codes)
-
-
-def symbol(number: int, kind: str, agency: str, unit: str = "") -> str:
-    """Number and symbol (Decree 30/2020/NĐ-CP): `05/QĐ-UBND`; a công văn `45/UBND-VP` (agency, then the
-    drafting unit; no type abbreviation). Numbers below 10 get a leading zero."""
-    if number < 1:
-        raise ValueError("document numbers start at 1")
-    if kind == "cong_van":
-        return f"{number:02d}/{agency}-{unit}" if unit else f"{number:02d}/{agency}"
-    return f"{number:02d}/{TYPES[kind][0]}-{agency}"
-
-
-def number_register(docs: list[tuple[date, str]]) -> list[int]:
-    """The numbers an agency gives its documents, listed in order of issue as (date, type): one
-    sequence per type (all công văn share one, whatever the drafting unit), from 1 each 1 January."""
-    counters: dict[tuple[int, str], int] = {}
-    numbers, last = [], None
-    for d, kind in docs:
-        if last is not None and d < last:
-            raise ValueError("documents must be listed in order of issue")
-        last = d
-        counters[(d.year, kind)] = counters.get((d.year, kind), 0) + 1
-        numbers.append(counters[(d.year, kind)])
-    return numbers
-
-
-@lru_cache(maxsize=None)
-def working_days(start: date, end: date) -> tuple[date, ...]:
-    from .. import workdays as wd
-    return tuple(start + timedelta(days=k) for k in range((end - start).days + 1)
-                 if wd.is_working_day(start + timedelta(days=k)))
-
-
-def weighted(rng: random.Random, pairs):
-    items = list(pairs)
-    return rng.choices([k for k, _ in items], weights=[w for _, w in items])[0]
-
-
-def count(rng: random.Random, mean: float) -> int:
-    """A Poisson-like count (normal approximation) from the data set's own stream."""
-    return max(0, round(rng.gauss(mean, mean ** 0.5)))
-
-
-# --- who writes to the district -----------------------------------------------------------
-
-@dataclass(frozen=True)
-class Issuer:
-    name: str                                    # tác giả, as registered
-    abbr: str                                    # agency abbreviation in the number/symbol
-    level: str                                   # trung_uong | tinh | huyen | xa
-    kinds: tuple[tuple[str, float, int], ...]    # (type, share of what it sends us, its numbers a year)
-    units: tuple[str, ...] = ()                  # drafting units that appear after a công văn's agency
-
-
-PROVINCE = "tỉnh Vĩnh Phúc"
-SO_KINDS = (("cong_van", 0.60, 2600), ("ke_hoach", 0.10, 220), ("huong_dan", 0.08, 60), ("giay_moi", 0.10, 300),
-            ("quyet_dinh", 0.05, 400), ("thong_bao", 0.05, 150), ("bao_cao", 0.02, 350))
-BO_KINDS = (("cong_van", 0.65, 6000), ("quyet_dinh", 0.20, 2200), ("huong_dan", 0.08, 90), ("ke_hoach", 0.07, 250))
-# Abbreviations follow the usual pattern of each agency's name; they are the course's assumption.
-ISSUERS: dict[str, Issuer] = {
-    "TTg": Issuer("Thủ tướng Chính phủ", "TTg", "trung_uong",
-                  (("quyet_dinh", 0.6, 1700), ("cong_dien", 0.3, 40), ("chi_thi", 0.1, 25))),
-    "VPCP": Issuer("Văn phòng Chính phủ", "VPCP", "trung_uong",
-                   (("cong_van", 0.8, 8000), ("thong_bao", 0.2, 400)), ("KGVX", "KTTH", "NN", "KSTT")),
-    "BTTTT": Issuer("Bộ Thông tin và Truyền thông", "BTTTT", "trung_uong", BO_KINDS, ("THH", "CATTT")),
-    "BNV": Issuer("Bộ Nội vụ", "BNV", "trung_uong", BO_KINDS, ("CCHC", "CQĐP")),
-    "BYT": Issuer("Bộ Y tế", "BYT", "trung_uong", BO_KINDS, ("DP", "KCB")),
-    "BNN": Issuer("Bộ Nông nghiệp và Phát triển nông thôn", "BNN", "trung_uong", BO_KINDS, ("VPĐP", "KTHT")),
-    "BGDĐT": Issuer("Bộ Giáo dục và Đào tạo", "BGDĐT", "trung_uong", BO_KINDS, ("GDTH", "GDTrH")),
-    "BTNMT": Issuer("Bộ Tài nguyên và Môi trường", "BTNMT", "trung_uong", BO_KINDS, ("QLĐĐ",)),
-    "UBND_TINH": Issuer(f"UBND {PROVINCE}", "UBND", "tinh",
-                        (("cong_van", 0.55, 11000), ("quyet_dinh", 0.16, 3200), ("ke_hoach", 0.09, 320),
-                         ("thong_bao", 0.07, 450), ("giay_moi", 0.05, 500), ("chi_thi", 0.02, 25),
-                         ("cong_dien", 0.02, 30), ("huong_dan", 0.02, 40), ("bao_cao", 0.02, 600)),
-                        ("TH", "KT", "NN", "VX", "NC", "CN")),
-    "VPUBND": Issuer(f"Văn phòng UBND {PROVINCE}", "VPUBND", "tinh",
-                     (("cong_van", 0.7, 5000), ("thong_bao", 0.2, 700), ("giay_moi", 0.1, 900)),
-                     ("TH", "NC", "KSTTHC")),
-    "HĐND_TINH": Issuer(f"HĐND {PROVINCE}", "HĐND", "tinh",
-                        (("nghi_quyet", 0.3, 90), ("giay_moi", 0.4, 120), ("thong_bao", 0.3, 80))),
-    "HĐND_HUYEN": Issuer("HĐND huyện Vĩnh Tường", "HĐND", "huyen",
-                         (("nghi_quyet", 0.3, 40), ("giay_moi", 0.4, 80), ("thong_bao", 0.3, 40))),
-}
-for _abbr, _name, _units in [
-    ("STTTT", "Sở Thông tin và Truyền thông", ("CNTT", "BCVT", "TTBCXB")),
-    ("SNV", "Sở Nội vụ", ("CCHC", "XDCQ", "VP")),
-    ("SYT", "Sở Y tế", ("NVY", "KHTC", "VP")),
-    ("SNN", "Sở Nông nghiệp và Phát triển nông thôn", ("KHTC", "PTNT", "VP")),
-    ("STNMT", "Sở Tài nguyên và Môi trường", ("ĐĐ", "MT", "VP")),
-    ("SGDĐT", "Sở Giáo dục và Đào tạo", ("GDPT", "KHTC", "VP")),
-    ("STC", "Sở Tài chính", ("QLNS", "TCĐT")),
-    ("SKHĐT", "Sở Kế hoạch và Đầu tư", ("TH", "ĐKKD")),
-    ("STP", "Sở Tư pháp", ("HCTP", "PBGDPL")),
-    ("SVHTTDL", "Sở Văn hóa, Thể thao và Du lịch", ("QLVH", "NVDL")),
-    ("SLĐTBXH", "Sở Lao động - Thương binh và Xã hội", ("BTXH", "LĐVL", "NCC")),
-    ("SXD", "Sở Xây dựng", ("QLXD", "QHKT")),
-    ("SCT", "Sở Công Thương", ("QLTM", "QLCN")),
-]:
-    ISSUERS[_abbr] = Issuer(_name, _abbr, "tinh", SO_KINDS, _units)
-COMMUNE_KINDS = (("bao_cao", 0.45, 180), ("to_trinh", 0.25, 90), ("cong_van", 0.25, 150), ("ke_hoach", 0.05, 60))
-DEPT_KINDS = (("to_trinh", 0.55, 150), ("bao_cao", 0.45, 160))
-
-
-def commune_issuers(ctx: Context) -> list[tuple[str, Issuer]]:
-    """(unit code, issuer) for the 28 commune-level People's Committees."""
-    return [(u["ma_don_vi"], Issuer(commune_name(u), "UBND", "xa", COMMUNE_KINDS, ("VP",)))
-            for u in ctx.rows("don_vi")]
-
-
-def commune_name(unit: dict) -> str:
-    return f"UBND {'thị trấn' if unit['loai'] == 'thi_tran' else 'xã'} {unit['ten_don_vi']}"
-
-
-def place(committee: str) -> str:
-    """'UBND xã Kim Xá' -> 'xã Kim Xá'."""
-    return committee.removeprefix("UBND ")
-
-
-def dept_issuer(dept: str) -> Issuer:
-    return Issuer(dept, DEPT_ABBR[dept], "huyen", DEPT_KINDS)
-
-
-# --- what the documents are about ---------------------------------------------------------
-
-ALL_YEAR = frozenset(range(1, 13))
-
-
-def months(a: int, b: int) -> frozenset[int]:
-    return frozenset(range(a, b + 1))
-
-
-@dataclass(frozen=True)
-class Topic:
-    key: str
-    dept: str                      # district department that handles or drafts it
-    weight: float
-    subjects: tuple                # "phrase" or ("phrase", months); phrases read after "V/v triển khai"
-    prov: tuple[str, ...] = ()     # province issuers (ISSUERS keys) that write about it
-    central: tuple[str, ...] = ()  # central issuers
-    season: dict | None = None     # month -> factor on weight
-    leader: str = ""               # committee the district chairs: "Ban Chỉ đạo ..." (for decisions)
-
-    def phrases(self, month: int) -> list[str]:
-        out = [s for s in self.subjects if isinstance(s, str)]
-        out += [s[0] for s in self.subjects if not isinstance(s, str) and month in s[1]]
-        return out
-
-    def factor(self, month: int) -> float:
-        return (self.season or {}).get(month, 1.0)
-
-
-TOPICS = [
-    Topic("chuyen_doi_so", "Phòng Văn hóa và Thông tin", 10, (
-        "công tác chuyển đổi số", "xây dựng chính quyền số", "việc sử dụng thư điện tử công vụ",
-        "việc sử dụng chữ ký số trong gửi, nhận văn bản điện tử", "công tác bảo đảm an toàn thông tin mạng",
-        "phát triển kinh tế số, xã hội số", "việc đánh giá chỉ số chuyển đổi số (DTI)",
-        "việc bồi dưỡng kỹ năng số cho cán bộ, công chức", "công tác phòng, chống lừa đảo trực tuyến",
-        ("việc chuẩn bị phòng họp không giấy", months(3, 12))),
-        prov=("STTTT", "VPUBND"), central=("BTTTT",), leader="chuyển đổi số"),
-    Topic("dich_vu_cong", VP, 8, (
-        "việc thực hiện cơ chế một cửa, một cửa liên thông", "công tác kiểm soát thủ tục hành chính",
-        ("việc cung cấp dịch vụ công trực tuyến mức độ 3, 4", months(1, 7)),
-        ("việc cung cấp dịch vụ công trực tuyến toàn trình và một phần", months(8, 12)),
-        "việc số hóa hồ sơ, kết quả giải quyết thủ tục hành chính",
-        "việc đánh giá mức độ hài lòng của người dân (SIPAS)",
-        "việc thanh toán trực tuyến phí, lệ phí giải quyết thủ tục hành chính"),
-        prov=("VPUBND", "SNV"), central=("VPCP",)),
-    Topic("cai_cach_hanh_chinh", "Phòng Nội vụ", 5, (
-        "công tác cải cách hành chính", "việc nâng cao chỉ số cải cách hành chính (PAR INDEX)",
-        "công tác kiểm tra cải cách hành chính", "việc thực hiện văn hóa công vụ"),
-        prov=("SNV",), central=("BNV",), leader="cải cách hành chính"),
-    Topic("noi_vu", "Phòng Nội vụ", 5, (
-        "công tác thi đua, khen thưởng", "công tác tuyển dụng công chức cấp xã", "công tác quản lý biên chế",
-        ("việc đánh giá, xếp loại cán bộ, công chức năm 2022", months(11, 12))),
-        prov=("SNV",), central=("BNV",)),
-    Topic("covid", "Phòng Y tế", 8, (
-        "công tác phòng, chống dịch COVID-19", "việc tiêm mũi nhắc lại vắc xin phòng COVID-19",
-        ("việc tiêm vắc xin phòng COVID-19 cho trẻ em từ 5 đến dưới 12 tuổi", months(4, 12)),
-        "việc thích ứng an toàn, linh hoạt, kiểm soát hiệu quả dịch COVID-19",
-        ("việc phục hồi và phát triển kinh tế - xã hội sau dịch COVID-19", months(3, 12))),
-        prov=("SYT",), central=("BYT", "TTg"), leader="phòng, chống dịch COVID-19",
-        season={1: 3.0, 2: 3.0, 3: 2.8, 4: 2.0, 5: 1.0, 6: 0.6, 7: 0.5, 8: 0.5, 9: 0.4, 10: 0.4, 11: 0.4, 12: 0.4}),
-    Topic("ocop", "Phòng Nông nghiệp và Phát triển nông thôn", 5, (
-        "việc thực hiện Chương trình mỗi xã một sản phẩm (OCOP)", "việc đánh giá, phân hạng sản phẩm OCOP",
-        "việc đưa sản phẩm OCOP lên sàn thương mại điện tử", "công tác xúc tiến thương mại sản phẩm OCOP"),
-        prov=("SNN", "SCT"), central=("BNN",), leader="Chương trình mỗi xã một sản phẩm (OCOP)"),
-    Topic("nong_thon_moi", "Phòng Nông nghiệp và Phát triển nông thôn", 7, (
-        "việc xây dựng nông thôn mới nâng cao, nông thôn mới kiểu mẫu",
-        "việc thực hiện Chương trình mục tiêu quốc gia xây dựng nông thôn mới giai đoạn 2021-2025",
-        "việc thẩm định, xét công nhận xã đạt chuẩn nông thôn mới nâng cao",
-        "việc huy động nguồn lực xây dựng nông thôn mới"),
-        prov=("SNN",), central=("BNN", "TTg"), leader="Chương trình mục tiêu quốc gia xây dựng nông thôn mới"),
-    Topic("thien_tai", "Phòng Nông nghiệp và Phát triển nông thôn", 4, (
-        "công tác phòng, chống thiên tai và tìm kiếm cứu nạn",
-        ("việc chủ động ứng phó với mưa lớn, lũ", months(6, 10)),
-        ("công tác bảo đảm an toàn đê điều trong mùa mưa lũ", months(5, 10)),
-        "công tác phòng, chống dịch bệnh trên gia súc, gia cầm"),
-        prov=("SNN",), central=("TTg",), leader="phòng, chống thiên tai và tìm kiếm cứu nạn",
-        season={1: 0.3, 2: 0.3, 3: 0.5, 4: 1.2, 5: 2.0, 6: 2.5, 7: 2.5, 8: 2.5, 9: 2.0, 10: 1.0, 11: 0.4, 12: 0.3}),
-    Topic("dat_dai", "Phòng Tài nguyên và Môi trường", 9, (
-        "công tác quản lý nhà nước về đất đai", "việc cấp giấy chứng nhận quyền sử dụng đất lần đầu",
-        "công tác bồi thường, hỗ trợ, giải phóng mặt bằng", "việc đấu giá quyền sử dụng đất",
-        "việc xử lý vi phạm pháp luật về đất đai", "công tác thống kê đất đai",
-        ("việc lập kế hoạch sử dụng đất năm 2023", months(8, 12))),
-        prov=("STNMT",), central=("BTNMT",)),
-    Topic("moi_truong", "Phòng Tài nguyên và Môi trường", 4, (
-        "công tác thu gom, xử lý rác thải sinh hoạt", "công tác bảo vệ môi trường làng nghề",
-        "công tác bảo vệ môi trường nông thôn"),
-        prov=("STNMT",)),
-    Topic("giao_duc", "Phòng Giáo dục và Đào tạo", 6, (
-        ("việc tổ chức dạy học trực tiếp sau thời gian học trực tuyến", months(2, 3)),
-        ("công tác tuyển sinh vào lớp 1, lớp 6 năm học 2022-2023", months(4, 7)),
-        ("việc tổng kết năm học 2021-2022", months(5, 6)),
-        ("việc chuẩn bị các điều kiện cho năm học 2022-2023", months(7, 8)),
-        ("việc triển khai nhiệm vụ năm học 2022-2023", months(8, 10)),
-        "công tác xây dựng trường học đạt chuẩn quốc gia", "công tác bảo đảm an toàn trường học"),
-        prov=("SGDĐT",), central=("BGDĐT",)),
-    Topic("y_te", "Phòng Y tế", 3, (
-        "việc thực hiện bảo hiểm y tế toàn dân", "công tác quản lý hành nghề y, dược tư nhân",
-        ("công tác bảo đảm an toàn thực phẩm dịp Tết Nguyên đán Nhâm Dần 2022", months(1, 1)),
-        ("công tác bảo đảm an toàn thực phẩm dịp Tết Nguyên đán Quý Mão 2023", months(12, 12)),
-        ("công tác phòng, chống sốt xuất huyết", months(6, 11))),
-        prov=("SYT",), central=("BYT",)),
-    Topic("an_sinh", "Phòng Lao động - Thương binh và Xã hội", 5, (
-        ("việc thăm, tặng quà các gia đình chính sách dịp Tết Nguyên đán Nhâm Dần 2022", months(1, 1)),
-        ("việc thăm, tặng quà các gia đình chính sách dịp Tết Nguyên đán Quý Mão 2023", months(12, 12)),
-        ("việc kỷ niệm 75 năm Ngày Thương binh - Liệt sĩ (27/7/1947 - 27/7/2022)", months(6, 7)),
-        ("việc rà soát hộ nghèo, hộ cận nghèo năm 2022", months(9, 12)),
-        ("việc hỗ trợ người lao động gặp khó khăn do đại dịch COVID-19", months(1, 6)),
-        "công tác giải quyết việc làm, đào tạo nghề cho lao động nông thôn",
-        "việc chi trả trợ cấp xã hội không dùng tiền mặt"),
-        prov=("SLĐTBXH",)),
-    Topic("tai_chinh", "Phòng Tài chính - Kế hoạch", 6, (
-        ("việc xây dựng dự toán ngân sách nhà nước năm 2023", months(7, 12)),
-        ("việc quyết toán ngân sách nhà nước năm 2021", months(3, 7)),
-        "việc giải ngân vốn đầu tư công", "công tác thực hành tiết kiệm, chống lãng phí",
-        "việc đăng ký hộ kinh doanh qua mạng"),
-        prov=("STC", "SKHĐT")),
-    Topic("ha_tang", "Phòng Kinh tế và Hạ tầng", 4, (
-        "công tác quản lý trật tự xây dựng", "việc cấp giấy phép xây dựng nhà ở riêng lẻ",
-        "việc đầu tư xây dựng đường giao thông nông thôn", "công tác bảo đảm trật tự an toàn giao thông",
-        "công tác quản lý cụm công nghiệp"),
-        prov=("SXD", "SCT")),
-    Topic("tu_phap", "Phòng Tư pháp", 4, (
-        "công tác phổ biến, giáo dục pháp luật", "việc chứng thực bản sao điện tử từ bản chính",
-        "công tác đăng ký và quản lý hộ tịch", "công tác hòa giải ở cơ sở",
-        ("việc hưởng ứng Ngày Pháp luật Việt Nam năm 2022", months(10, 11))),
-        prov=("STP",)),
-    Topic("van_hoa", "Phòng Văn hóa và Thông tin", 4, (
-        ("việc tổ chức đón Tết Nguyên đán Nhâm Dần 2022", months(1, 1)),
-        ("công tác quản lý lễ hội đầu xuân năm 2022", months(1, 3)),
-        ("việc tổ chức đón Tết Nguyên đán Quý Mão 2023", months(12, 12)),
-        "phong trào Toàn dân đoàn kết xây dựng đời sống văn hóa",
-        "công tác thông tin, tuyên truyền trên cổng thông tin điện tử huyện"),
-        prov=("SVHTTDL",)),
-    Topic("thanh_tra", "Thanh tra huyện", 3, (
-        "công tác tiếp công dân, giải quyết khiếu nại, tố cáo", "công tác phòng, chống tham nhũng",
-        ("việc kê khai tài sản, thu nhập năm 2022", months(10, 12)))),
-    Topic("tong_hop", VP, 6, (
-        ("công tác tổng kết năm 2021 và xây dựng kế hoạch năm 2022", months(1, 1)),
-        ("công tác sơ kết 6 tháng đầu năm 2022", months(6, 7)),
-        ("công tác tổng kết năm 2022 và xây dựng kế hoạch năm 2023", months(11, 12)),
-        "việc thực hiện nhiệm vụ phát triển kinh tế - xã hội", "việc thực hiện chế độ thông tin, báo cáo"),
-        prov=("VPUBND", "SKHĐT")),
-]
-TOPIC = {t.key: t for t in TOPICS}
-# Công điện are for emergencies only.
-CONG_DIEN = {"covid": ("tăng cường các biện pháp phòng, chống dịch COVID-19", months(1, 4)),
-             "thien_tai": ("chủ động ứng phó với mưa lớn, lũ", months(6, 9))}
-# Resolutions of the People's Councils, passed at their mid-year and year-end sessions.
-RESOLUTIONS = (("Về phê chuẩn quyết toán ngân sách nhà nước năm 2021", months(7, 8)),
-               ("Về điều chỉnh kế hoạch đầu tư công năm 2022", months(7, 8)),
-               ("Về dự toán ngân sách nhà nước năm 2023", months(12, 12)),
-               ("Về kế hoạch đầu tư công năm 2023", months(12, 12)),
-               ("Về nhiệm vụ phát triển kinh tế - xã hội năm 2023", months(12, 12)))
-PROJECTS = ("đường giao thông nông thôn", "cải tạo, nâng cấp kênh tiêu", "xây dựng trường mầm non",
-            "mở rộng nghĩa trang nhân dân", "khu đấu giá quyền sử dụng đất", "nhà văn hóa thôn",
-            "cải tạo chợ trung tâm", "điểm tập kết rác thải")
-YEAR_RE = re.compile(r"20\d\d")
-# Requests (tờ trình) for money: for a building project, or for the work itself.
-BUILDS = {"ha_tang", "nong_thon_moi", "tai_chinh"}
-FUNDED = {"covid", "thien_tai", "moi_truong", "giao_duc", "van_hoa", "an_sinh", "chuyen_doi_so", "y_te", "ocop"}
-
-
-def bare(s: str) -> str:
-    return s.removeprefix("việc ")
-
-
-def with_year(s: str, d: date) -> str:
-    """A plan's year: plans written in December are for the next year."""
-    return s if YEAR_RE.search(s) else f"{s} năm {d.year + (d.month == 12)}"
-
-
-def period(month: int) -> str:
-    """What a report written in that month usually covers."""
-    return {1: "năm 2021", 2: "tháng 01 năm 2022", 3: "quý I năm 2022", 4: "quý I năm 2022",
-            5: "tháng 4 năm 2022", 6: "6 tháng đầu năm 2022", 7: "6 tháng đầu năm 2022", 8: "tháng 7 năm 2022",
-            9: "9 tháng năm 2022", 10: "9 tháng năm 2022", 11: "tháng 10 năm 2022", 12: "năm 2022"}[month]
-
-
-def with_period(s: str, month: int) -> str:
-    return s if YEAR_RE.search(s) else f"{s} {period(month)}"
-
-
-def summary(rng: random.Random, kind: str, topic: Topic, d: date, level: str = "", outgoing: bool = False,
-            commune: str = "", abbr: str = "", upward: bool = False) -> str:
-    """Trích yếu: what the document is about, in the usual wording of its type."""
-    s = rng.choice(topic.phrases(d.month))
-    b = bare(s)
-    if kind == "cong_van":
-        if outgoing and commune:
-            verb = rng.choice(["đôn đốc", "hướng dẫn", "đề nghị báo cáo kết quả"])
-            return f"V/v {verb} {b} tại {place(commune)}"
-        verbs = ["triển khai", "tăng cường", "đẩy mạnh", "đôn đốc", "hướng dẫn",
-                 "đề nghị báo cáo kết quả" if outgoing else "báo cáo kết quả"]
-        if level in ("xa", "huyen") or upward:
-            verbs = ["báo cáo kết quả", "đề nghị hướng dẫn", "góp ý dự thảo văn bản về"]
-        return f"V/v {rng.choice(verbs)} {b}"
-    if kind == "quyet_dinh":
-        if topic.leader and (outgoing or level == "tinh" and abbr == "UBND") and rng.random() < 0.3:
-            who = "huyện Vĩnh Tường" if outgoing else PROVINCE
-            return f"Về việc kiện toàn Ban Chỉ đạo {topic.leader} {who}"
-        return f"Về việc ban hành Kế hoạch {with_year(b, d)}"
-    if kind == "ke_hoach":
-        return f"Triển khai {with_year(b, d)}" + (" trên địa bàn huyện" if outgoing else "")
-    if kind == "bao_cao":
-        return f"Kết quả {with_period(b, d.month)}"
-    if kind == "huong_dan":
-        return f"Hướng dẫn {b}"
-    if kind == "giay_moi":
-        return f"Mời dự hội nghị {rng.choice(['', 'trực tuyến '])}về {b}"
-    if kind == "thong_bao":
-        return f"Kết luận của lãnh đạo {'UBND huyện ' if outgoing else ''}tại cuộc họp về {b}"
-    if kind == "chi_thi":
-        return f"Về việc tăng cường {b}"
-    if kind == "to_trinh":
-        project = rng.choice(PROJECTS)
-        if topic.key == "dat_dai" and level == "xa":
-            return f"Về việc đề nghị thu hồi đất để thực hiện dự án {project}"
-        if topic.key in BUILDS:
-            return f"Về việc đề nghị hỗ trợ kinh phí thực hiện dự án {project}"
-        if topic.key in FUNDED:
-            return f"Về việc đề nghị hỗ trợ kinh phí {b}"
-        return f"Về việc đề nghị phê duyệt Kế hoạch {with_year(b, d)}"
-    if kind == "cong_dien":
-        return f"Về việc {CONG_DIEN[topic.key][0]}"
-    if kind == "nghi_quyet":
-        return rng.choice([r for r, m in RESOLUTIONS if d.month in m])
-    raise ValueError(kind)
-
-
-def allowed(kind: str, topic: Topic, d: date) -> bool:
-    if kind == "cong_dien":
-        return topic.key in CONG_DIEN and d.month in CONG_DIEN[topic.key][1]
-    if kind == "nghi_quyet":
-        return any(d.month in m for _, m in RESOLUTIONS)
-    return True
-
-
-def pick_topic(rng: random.Random, month: int, boost: dict | None = None) -> Topic:
-    return weighted(rng, ((t, t.weight * t.factor(month) * (boost or {}).get(t.key, 1.0)) for t in TOPICS))
-
-
-def urgency(rng: random.Random, kind: str, topic: Topic, d: date) -> str:
-    if kind == "cong_dien":
-        return weighted(rng, (("hoa_toc", 0.6), ("thuong_khan", 0.4)))
-    hurry = 2.0 if topic.key in ("covid", "thien_tai") and topic.factor(d.month) >= 2 else 1.0
-    if kind == "giay_moi":
-        hurry *= 2.0
-    return weighted(rng, (("hoa_toc", 0.012 * hurry), ("thuong_khan", 0.03 * hurry), ("khan", 0.10 * hurry),
-                          ("thuong", 1.0)))
-
-
-def ramp(month: int, jan: float, dec: float) -> float:
-    return jan + (dec - jan) * (month - 1) / 11
-
+from .registers import (
+    DEPT_ABBR,
+    ISSUERS,
+    N_DEPARTMENTS,
+    ORDINARY_DAYS,
+    PROVINCE,
+    SNAPSHOT,
+    URGENCY,
+    URGENT_DAYS,
+    VP,
+    YEAR,
+    Issuer,
+    commune_issuers,
+    commune_name,
+    count,
+    dept_issuer,
+    number_register,
+    place,
+    ramp,
+    symbol,
+    type_note,
+    weighted,
+    working_days,
+)
+from .registers import (
+    TYPES as TYPES,  # re-exported: documents.TYPES
+)
+from .topics import PROJECTS, TOPIC, Topic, allowed, bare, pick_topic, summary, urgency
+from .units import DISTRICT_CODE
 
 # --- van_ban_den --------------------------------------------------------------------------
 
@@ -666,7 +276,7 @@ def _gen_van_ban_di(ctx: Context) -> list[dict]:
             day.insert(rng.randint(0, len(day)), _outgoing(rng, d, communes, signers, kind, topic, text))
         rows += day
     numbers = number_register([(r["ngay_ban_hanh"], r["loai_van_ban"]) for r in rows])
-    for r, n in zip(rows, numbers):
+    for r, n in zip(rows, numbers, strict=True):
         r["so_ky_hieu"] = symbol(n, r["loai_van_ban"], "UBND", DEPT_ABBR[r["don_vi_soan"]])
     # Exactly the month's share signed digitally, so the monthly trend is the designed one.
     by_month: dict[int, list[dict]] = {}

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .base import Column, Context, Dataset, nfc
-from .documents import PROJECTS, YEAR, months, working_days
+from .registers import YEAR, months, working_days
+from .topics import PROJECTS
 
 N_UNITS = 28
 # Until the end of April every meeting open to all communes reached all 28 (the district's

@@ -7,7 +7,7 @@ import random
 from datetime import date, datetime, timedelta
 
 from .base import Column, Context, Dataset, nfc
-from .documents import YEAR, weighted
+from .registers import YEAR, weighted
 
 # QĐ 1048/QĐ-TTg: a 100-point score in three parts; stars by total score; certificate valid 3 years.
 PART_MAX = {"a": 35, "b": 25, "c": 40}
@@ -55,7 +55,7 @@ PLATFORMS = {
 }
 PLATFORM_WEIGHT = {"san_tmdt_a": 0.35, "san_tmdt_b": 0.25, "buu_dien_dien_tu": 0.2, "mang_xa_hoi": 0.2}
 STATUSES = {"da_giao": "Đã giao", "da_huy": "Đã hủy", "hoan_tra": "Hoàn trả"}
-TET_2022, TET_2023 = date(2022, 2, 1), date(2023, 1, 22)
+TET_2022 = date(2022, 2, 1)  # the first day of Tết Nhâm Dần
 ORDERS_PER_DAY = 22.0
 PROMO = 0.9  # Tết promotion on the two marketplaces: 10% off
 

@@ -15,7 +15,9 @@ from .base import Column, Context, Dataset, scale_plan, split_total
 from .units import UNITS
 
 # (code, name, level, field, working days, fee VND, fee note, online level, weight, illustrative)
-# Time limits of the examples in DOMAIN.md are kept; the other limits and the fees illustrate only.
+# The time limits of the common procedures the lessons use (certified copies, birth and marriage
+# registration, marital status, household businesses, building permits for a house) are the legal
+# ones; the rows marked illustrative (True) have made-up limits and fees.
 PROCEDURES = [
     ("X01", "Chứng thực bản sao từ bản chính giấy tờ, văn bản", "xa", "chung_thuc", 0, 2000,
      "2.000 đ/trang cho trang 1–2, từ trang 3 là 1.000 đ/trang, tối đa 200.000 đ/bản", 3, 40, False),
@@ -52,8 +54,8 @@ def _gen_thu_tuc(ctx: Context) -> list[dict]:
 # --- ho_so ------------------------------------------------------------------------------
 
 YEAR = 2022
-# Dossiers received in January–April 2022 (DOMAIN.md: "over 1,100" at the district, "over 4,000" in
-# the communes together), and in the whole year.
+# Dossiers received in January–April 2022 (the district published "over 1,100" at the district and
+# "over 4,000" in the communes together), and in the whole year.
 JAN_APR = {"huyen": 1_148, "xa": 4_163}
 PER_YEAR = {"huyen": 3_720, "xa": 13_450}
 # Relative volume by month (Tết 2022 fell on 1 February: a rush in January, a dip in February).
@@ -86,6 +88,8 @@ def _online_minutes(u, n):
     return u.choice(n, hour_w) * 60 + u.integers(0, 60, n)
 
 
+# long: every column is drawn from one uniform stream in a fixed order, so
+# splitting it would hide the order that keeps the committed file byte for byte the same.
 def _block(ctx: Context, year: int, replica: int, units: list[dict], procedures: list[dict]) -> dict[str, list]:
     """The dossiers of one copy of the district in one year, as text columns."""
     from .. import workdays
@@ -184,7 +188,7 @@ def _block(ctx: Context, year: int, replica: int, units: list[dict], procedures:
     unit_codes = np.array([x["ma_don_vi"] for x in units])
     agencies = np.array([agency_id(i, replica) for i in range(len(units) + 1)])
     yymmdd = np.char.replace(np.datetime_as_string(dates[day], unit="D"), "-", "")
-    ma = [f"{a}-{ymd[2:]}-{s:04d}" for a, ymd, s in zip(agencies[agency], yymmdd, seq)]
+    ma = [f"{a}-{ymd[2:]}-{s:04d}" for a, ymd, s in zip(agencies[agency], yymmdd, seq, strict=True)]
     received = np.char.replace(stamp(day, minute), "T", " ")
     complete = np.char.replace(stamp(supp_day, supp_min), "T", " ")
     done = np.char.replace(stamp(done_day, done_min), "T", " ")
@@ -252,7 +256,7 @@ DATASETS = [
         key=("ma_thu_tuc",),
         method=("Danh mục chọn lọc các thủ tục thường gặp ở bộ phận một cửa cấp xã và cấp huyện. Thời hạn của chứng "
                 "thực bản sao, khai sinh, kết hôn, xác nhận tình trạng hôn nhân, đăng ký hộ kinh doanh, giấy phép xây "
-                "dựng nhà ở riêng lẻ theo DOMAIN.md; thời hạn và lệ phí các thủ tục có minh_hoa = True chỉ để minh "
+                "dựng nhà ở riêng lẻ theo các quy định khóa học dùng (xem từ điển dữ liệu này); thời hạn và lệ phí các thủ tục có minh_hoa = True chỉ để minh "
                 "họa, không dùng để trả lời công dân."),
     ),
     Dataset(

@@ -6,7 +6,8 @@ from .base import SYNTHETIC_NOTE, Column, Context, Dataset, ascii_slug, person, 
 
 TOTAL_POPULATION_2019 = 205_345
 TOTAL_AREA_KM2 = 144.0
-# (name, kind, area km², population): known figures from ../shared/DOMAIN.md [C]; None = estimate.
+# (name, kind, area km², population): figures the units published (population of the 2019 census);
+# None = not published, estimated by the generator.
 UNITS: list[tuple[str, str, float | None, int | None]] = [
     ("Vĩnh Tường", "thi_tran", None, None),
     ("Thổ Tang", "thi_tran", 5.3, 18_631),
@@ -161,7 +162,7 @@ DATASETS = [
         generate=_gen_don_vi,
         scale=_scale_don_vi,
         key=("ma_don_vi",),
-        method=("Danh sách 28 đơn vị theo DOMAIN.md (3 thị trấn, 25 xã). Thổ Tang, Tứ Trưng, Vĩnh Sơn dùng số liệu "
+        method=("Danh sách 28 đơn vị hành chính cấp xã của huyện năm 2022 (3 thị trấn, 25 xã). Thổ Tang, Tứ Trưng, Vĩnh Sơn dùng số liệu "
                 "công bố; các đơn vị khác chia phần còn lại của tổng dân số 205.345 người (2019) và diện tích 144 km² "
                 "theo trọng số ngẫu nhiên có hạt giống, nên tổng đúng bằng số công bố."),
         notes=["Tên đơn vị ghi dạng NFC. Nguồn khác có thể viết \"Hoà\" thay \"Hòa\": chuẩn hóa trước khi so sánh."],

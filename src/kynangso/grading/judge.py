@@ -1,7 +1,7 @@
 """The grader's side of trusted test cells (see trusted.py): per notebook, a trusted runner that
 runs the source notebook's setup and test cells, fed with the learner's answers as data.
 
-`Judge` is created by `engine.GuardedExecute` for each notebook it grades. The learner's kernel is
+`Judge` is created by `preprocessors.GuardedExecute` for each notebook it grades. The learner's kernel is
 started with one end of a socket pair, the runner with the other; the grader itself only tells the
 runner which cell to run next and reads that cell's outputs, which become the outputs of the
 submitted notebook's test cell (so nbgrader's SaveAutoGrades scores them as usual).
@@ -19,8 +19,10 @@ from pathlib import Path
 
 from nbformat.v4 import new_output
 
+from .. import messages
 from ..authoring import notebook as nbm
-from . import outputs, trusted
+from . import outputs, wire
+from .names import assigned_names, read_names
 
 MAX_REPLY = 8 << 20  # one reply of the runner (its outputs are cut to fit before they are sent)
 TIMEOUT_ERROR = {"ename": "CellTimeoutError", "evalue": "",
@@ -46,17 +48,17 @@ def plan(source_path: str, mtime_ns: int) -> tuple[TrustedCell, ...]:
     course = set()
     for cell in nb.cells:
         if cell.cell_type == "code" and not nbm.nbgrader(cell).get("solution") and not nbm.is_test(cell):
-            course |= trusted.assigned_names(cell.source)
+            course |= assigned_names(cell.source)
     answers: set[str] = set()  # answers of the questions so far, in notebook order
     cells = []
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
         if nbm.nbgrader(cell).get("solution"):
-            answers |= trusted.assigned_names(cell.source, imports=False) - course
+            answers |= assigned_names(cell.source, imports=False) - course
             continue
         kind = "test" if nbm.is_test(cell) else "setup"
-        reads = tuple(sorted(trusted.read_names(cell.source) & answers))
+        reads = tuple(sorted(read_names(cell.source) & answers))
         cells.append(TrustedCell(kind, nbm.grade_id(cell), cell.source, reads))
     return tuple(cells)
 
@@ -83,37 +85,37 @@ class Judge:
         import asyncio
         import tempfile
 
-        from . import sandbox, zygote
+        from . import kernels, sandbox
 
-        z = zygote.ZygoteProvisioner.zygote
+        z = kernels.ZygoteProvisioner.zygote
         if z is None:
             raise RuntimeError("trusted test cells need the kernel zygote")
-        self.dir = tempfile.mkdtemp(prefix="t-", dir=zygote.ZygoteKernelManager.base_dir)
+        self.dir = tempfile.mkdtemp(prefix="t-", dir=kernels.ZygoteKernelManager.base_dir)
         work = os.path.join(self.dir, "work")
         os.mkdir(work)
         box = None
-        if zygote.ZygoteProvisioner.sandbox is not None:
+        if kernels.ZygoteProvisioner.sandbox is not None:
             user = sandbox.kernel_user(role="trusted")
             # the runner sees the answer key: nothing is private from it
-            box = {"kernel_dir": self.dir, "user": user, **zygote.ZygoteProvisioner.sandbox, "private": []}
+            box = {"kernel_dir": self.dir, "user": user, **kernels.ZygoteProvisioner.sandbox, "private": []}
             sandbox.prepare_dir(self.dir, *(user or (None, None)))
         env = {k: v for k, v in os.environ.items() if not k.startswith(("JPY_", "KYNANGSO_PEER"))}
-        env.update(zygote.ZygoteProvisioner.env)
+        env.update(kernels.ZygoteProvisioner.env)
         env["MPLBACKEND"] = "agg"
         ctl, child = socket.socketpair()
         try:
-            pid = await asyncio.to_thread(z.spawn, [], env, work, zygote.ZygoteProvisioner.limits, box,
+            pid = await asyncio.to_thread(z.spawn, [], env, work, kernels.ZygoteProvisioner.limits, box,
                                           [self.trusted_fd, child.fileno()], "runner")
         finally:
             os.close(self.trusted_fd)
             self.trusted_fd = None
             child.close()
-        self.ctl, self.proc = ctl, zygote.ForkedKernel(pid)
+        self.ctl, self.proc = ctl, kernels.ForkedKernel(pid)
         self._send_setup(self._first_test())  # the setup before the first test needs no answers
 
     async def attach(self, learner_kc) -> None:
         """Once the learner's kernel is up: make it answer the trusted runner's requests."""
-        msg_id = learner_kc.execute("import kynangso.grading.trusted as __kt\n__kt.serve(get_ipython().user_ns)\ndel __kt",
+        msg_id = learner_kc.execute("import kynangso.grading.learner as __kl\n__kl.serve(get_ipython().user_ns)\ndel __kl",
                                     silent=True, store_history=False)
         await self._reply(learner_kc, msg_id, 30)
         os.close(self.learner_fd)
@@ -156,7 +158,7 @@ class Judge:
     def _send(self, code: str, silent: bool = False, name: str | None = None) -> None:
         if self.dead is None:
             try:
-                trusted._send(self.ctl, {"code": code, "silent": silent, "name": name})
+                wire.send(self.ctl, {"code": code, "silent": silent, "name": name})
             except OSError as exc:
                 self.dead = f"{type(exc).__name__}: {exc}"
 
@@ -179,7 +181,7 @@ class Judge:
         where = next((i for i, c in enumerate(self.cells) if c.kind == "test" and c.grade_id == gid), None)
         if where is None or self.ctl is None:
             cell.outputs = [new_output("error", ename="GradingError", traceback=[],
-                                       evalue="Ô kiểm tra này không có trong bài gốc của khóa học.")]
+                                       evalue=messages.text("grading.test_not_in_source"))]
             return
         self._send_setup(where)
         test = self.cells[where]
@@ -200,7 +202,7 @@ class Judge:
     def _next(self, deadline: float | None) -> dict:
         """The runner's next reply. Past the deadline the runner is interrupted (SIGINT) and the cell
         gets nbgrader's timeout error; a runner that is gone or stuck fails every cell after."""
-        from .zygote import readable
+        from .kernels import readable
 
         if self.dead is None and deadline is not None and not readable(self.ctl, deadline - time.monotonic()):
             try:
@@ -212,17 +214,17 @@ class Judge:
                 self.dead = "the trusted runner did not stop"
             else:
                 try:
-                    trusted._recv(self.ctl, MAX_REPLY)  # the interrupted cell's reply
+                    wire.recv(self.ctl, MAX_REPLY)  # the interrupted cell's reply
                 except (OSError, ValueError, ConnectionError):
                     pass
             return {"outputs": [dict(output_type="error", **TIMEOUT_ERROR)], "count": None}
         if self.dead is None:
             try:
-                return trusted._recv(self.ctl, MAX_REPLY)
+                return wire.recv(self.ctl, MAX_REPLY)
             except (OSError, ValueError, ConnectionError) as exc:
                 self.dead = f"{type(exc).__name__}: {exc}"
         return {"outputs": [dict(output_type="error", ename="DeadKernelError", traceback=[],
-                                 evalue=f"the trusted runner stopped ({self.dead})")], "count": None}
+                                 evalue=messages.text("grading.runner_stopped"))], "count": None}
 
     @staticmethod
     async def _reply(kc, msg_id: str, seconds: float):
@@ -238,4 +240,4 @@ class Judge:
 
 
 def _prepare_code(reads, files: bool) -> str:
-    return f"__import__('kynangso.grading.trusted', fromlist=['prepare']).prepare({list(reads)!r}, {files!r})"
+    return f"__import__('kynangso.grading.runner', fromlist=['prepare']).prepare({list(reads)!r}, {files!r})"

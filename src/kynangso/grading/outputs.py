@@ -12,8 +12,10 @@ from __future__ import annotations
 from nbformat import from_dict
 from nbformat.v4 import new_output
 
-TRUNCATED = "\n... [Đã cắt bớt: ô này in ra quá {limit:,} ký tự.]\n"
-CUT_NOTE = " … [đã cắt bớt]"
+from .. import messages
+
+TRUNCATED = messages.text("grading.truncated")  # with {limit}
+CUT_NOTE = messages.text("grading.cut_note")
 ERROR_VALUE_CHARS = 4_000
 ERROR_CHARS = 20_000
 

@@ -1,6 +1,8 @@
 """The sandbox a learner's kernel runs in while it is graded (Linux; full isolation needs root).
 
-`enter(policy)` runs in the forked kernel process (zygote.py) before any learner code:
+In the forked kernel process (zygote.py), before any learner code: `own_pid_namespace()` (the
+kernel becomes process 1 of a PID namespace of its own, which dies with it), then
+`enter(kernel_dir, hide, keep, user, private)`:
 
 - a new network namespace: no network at all, not even the machine's 127.0.0.1 (the kernel talks
   to the grader over Unix sockets in its own folder); its own loopback is up, so a lesson's own
@@ -8,7 +10,9 @@
 - a new mount namespace where every existing mount is read-only, /tmp and /dev/shm are fresh and
   empty, the cohorts (gradebooks, notebooks with hidden tests, other officials' work) and the
   source notebooks are covered by empty folders, and only this kernel's own folder is writable;
-- an unprivileged user of its own (one per worker, in the group of nobody), with no supplementary
+- the answer key (`private`: kynangso.key, datasets/dap-an, a module's withheld library modules)
+  covered again, for a learner's kernel only;
+- an unprivileged user of its own (one per worker and role, in the group of nobody), with no supplementary
   groups and no way to gain privileges, so it cannot signal other officials' kernels; the
   folders Python needs are made reachable for it (a home folder holding the interpreter is covered
   and the interpreter's folder bound back, read-only);
@@ -16,7 +20,9 @@
   importable.
 
 Without root (an instructor's laptop) `available()` says why and the grader runs kernels with the
-resource limits only; course/bao-mat-cham-bai.md tells instructors what that means.
+resource limits only; course/bao-mat-cham-bai.md tells instructors what that means. `withhold()`
+(an import hook) refuses the answer key and withheld modules in every learner's kernel, sandboxed
+or not.
 """
 
 from __future__ import annotations
@@ -151,10 +157,6 @@ def die_with_parent(alive_fd: int) -> None:
     os.close(alive_fd)
 
 
-WITHHELD_MESSAGE = ("Khi chấm bài này, bài làm không được dùng {name}: đó là bản mẫu (đáp án) của các câu hỏi. "
-                    "Hãy tự viết các hàm như bài học đã hướng dẫn.")
-
-
 class _Withheld:
     """An import hook of a learner's kernel: the answer key and a module's withheld library modules
     cannot be imported (the sandbox also hides their files)."""
@@ -164,7 +166,9 @@ class _Withheld:
 
     def find_spec(self, fullname, path=None, target=None):
         if any(fullname == n or fullname.startswith(n + ".") for n in self.names):
-            raise ImportError(WITHHELD_MESSAGE.format(name=fullname), name=fullname)
+            from .. import messages
+
+            raise ImportError(messages.text("grading.withheld", name=fullname), name=fullname)
         return None
 
 
@@ -197,7 +201,7 @@ def prepare_dir(path: str, uid: int | None, gid: int | None) -> None:
     """Give the kernel's folder to the kernel's user (run by the grader, as root, before the fork)."""
     if uid is None:
         return
-    for root, dirs, files in os.walk(path):
+    for root, _dirs, files in os.walk(path):
         os.chown(root, uid, gid)
         for f in files:
             os.chown(os.path.join(root, f), uid, gid)
@@ -247,8 +251,9 @@ def enter(kernel_dir: str, hide: list[str], keep: list[str] = (), user: tuple[in
     # every other mount read-only (the fresh folders and the kernel's own folder stay writable)
     writable = [*fresh, kernel_dir]
     done = set()
-    for line in open("/proc/self/mountinfo", encoding="utf-8"):
-        mp = line.split()[4].replace("\\040", " ")
+    with open("/proc/self/mountinfo", encoding="utf-8") as f:
+        mounts = [line.split()[4].replace("\\040", " ") for line in f]
+    for mp in mounts:
         if mp in done or mp.startswith(SKIP_RO) or any(mp == w or mp.startswith(w + "/") for w in writable):
             continue
         done.add(mp)

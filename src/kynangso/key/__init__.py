@@ -1,7 +1,10 @@
 """The answer key: what hidden tests compare a learner's answers with, and what a learner's kernel
 never sees while it is graded.
 
-- `mailbox`: the sample mailbox's generator, which knows the phishing signs of every message;
+- `mailbox`: the sample mailbox's generator, which knows the phishing signs of every message: it
+  fills the templates of `hop_thu.yml` (every message's text, sender, labels and signs) from the
+  seeded world of `world` (the mailbox's owner, the people who write, the calendar), and `eml`
+  writes each message as an .eml file;
 - the key's data files live in datasets/dap-an/ (loaded with kynangso.data.load, by the trusted
   runner only).
 

@@ -22,14 +22,15 @@ FOLDER = Path(__file__).resolve().parent
 def catalogue() -> dict[str, str]:
     import yaml
 
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ten times faster
     out: dict[str, str] = {}
     for path in sorted(FOLDER.glob("*.yml")):
         room = path.stem
-        for key, value in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+        for key, value in (yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}).items():
             full = f"{room}.{key}"
             if full in out:
                 raise ValueError(f"duplicate message key {full}")
-            out[full] = unicodedata.normalize("NFC", str(value).strip("\n"))
+            out[full] = unicodedata.normalize("NFC", str(value))
     return out
 
 
