@@ -29,6 +29,7 @@ test-fast: setup lint
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 
 check: setup
 	$(RUN) $(BIN)/kynangso check

@@ -29,7 +29,9 @@ def main(n: int = 60) -> int:
         read = time.perf_counter() - t0
     print(f"scale {n}: {rows:,} dossiers written in {generate:.1f} s ({rows / generate:,.0f} rows/s)")
     print(f"reading them back with pandas: {read:.1f} s; generate / read = {generate / read:.2f}")
-    print(f"per million dossiers: {generate * 1e6 / rows:.1f} s = {generate * 1e6 / rows / BUDGET_S:.2f} of the 60 s budget")
+    print(
+        f"per million dossiers: {generate * 1e6 / rows:.1f} s = {generate * 1e6 / rows / BUDGET_S:.2f} of the 60 s budget"
+    )
     return 0 if rows >= 1_000_000 and generate * 1e6 / rows < BUDGET_S else 1
 
 

@@ -34,16 +34,22 @@ def main(officials: int = 1000) -> int:
         notebooks = sum(1 for _ in (root / "autograded").glob("*/*/*.ipynb"))
         print(f"cohort: {officials} officials x 5 modules, {notebooks} autograded notebooks, built in {built:.0f} s")
         t0 = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-m", "kynangso.cli", "report", "bench"], env=paths.tool_env(),
-                              capture_output=True, text=True)
+        proc = subprocess.run(
+            [sys.executable, "-m", "kynangso.cli", "report", "bench"],
+            env=paths.tool_env(),
+            capture_output=True,
+            text=True,
+        )
         seconds = time.perf_counter() - t0
         print(proc.stdout.strip() or proc.stderr.strip())
         if proc.returncode != 0:
             print(proc.stderr)
             return 1
         size = sum(p.stat().st_size for p in (root / "reports").iterdir())
-    print(f"kynangso report, {officials} officials x 5 modules: {seconds:.1f} s "
-          f"= {seconds / BUDGET_S:.2f} of the 60 s budget ({size / 1e6:.1f} MB written)")
+    print(
+        f"kynangso report, {officials} officials x 5 modules: {seconds:.1f} s "
+        f"= {seconds / BUDGET_S:.2f} of the 60 s budget ({size / 1e6:.1f} MB written)"
+    )
     return 0 if seconds < BUDGET_S else 1
 
 

@@ -1,4 +1,4 @@
-"""Grading benchmark (issue 8): stock `nbgrader autograde` against `kynangso grade`, side by side.
+"""Grading benchmark: stock `nbgrader autograde` against `kynangso grade`, side by side.
 
 Simulates a cohort of officials on the data-analysis module (the heaviest), makes two identical
 copies of it, and grades one with stock nbgrader and the other with kynangso, alternately, in one
@@ -102,12 +102,15 @@ def main() -> None:
             same = a == b and len(a) > 0
             identical &= same
             ratios.append(t["stock"] / t["ours"])
-            print(f"pair {n}: stock {t['stock']:.1f} s, kynangso {t['ours']:.1f} s, ratio {ratios[-1]:.2f}, "
-                  f"cells compared {len(a)}, identical {'yes' if same else 'no'}")
+            print(
+                f"pair {n}: stock {t['stock']:.1f} s, kynangso {t['ours']:.1f} s, ratio {ratios[-1]:.2f}, "
+                f"cells compared {len(a)}, identical {'yes' if same else 'no'}"
+            )
             if not same:
                 diff = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
-                print(f"  differing cells ({len(diff)}): " +
-                      ", ".join(f"{k}: {a.get(k)} vs {b.get(k)}" for k in diff[:8]))
+                print(
+                    f"  differing cells ({len(diff)}): " + ", ".join(f"{k}: {a.get(k)} vs {b.get(k)}" for k in diff[:8])
+                )
         print(f"speedup: {statistics.median(ratios):.2f}")
         print(f"scores identical: {'yes' if identical else 'no'}")
     finally:

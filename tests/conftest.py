@@ -19,13 +19,22 @@ def _course_home(monkeypatch):
     monkeypatch.setenv("KYNANGSO_HOME", str(ROOT))
     # nbgrader runs `alembic` from PATH (see NBGRADER-NOTES.md)
     import sys
+
     monkeypatch.setenv("PATH", str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
 
 
 # Tests that grade or run many notebooks (each file takes more than about 20 s here): marked `slow`,
 # so `make test-fast` (pytest -m "not slow and not notebooks and not browser") leaves them out.
-SLOW = {"test_grading_engine.py", "test_sandbox.py", "test_end_to_end.py", "test_model_solutions.py",
-        "test_modules_check.py", "test_report.py", "test_build_failures.py", "test_trainer_kit.py"}
+SLOW = {
+    "test_grading_engine.py",
+    "test_sandbox.py",
+    "test_end_to_end.py",
+    "test_model_solutions.py",
+    "test_modules_check.py",
+    "test_report.py",
+    "test_build_failures.py",
+    "test_trainer_kit.py",
+}
 
 
 def pytest_collection_modifyitems(config, items):

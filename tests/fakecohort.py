@@ -31,7 +31,9 @@ FAILURES = [  # reasons `kynangso grade` gives when it cannot grade a submission
     *[grade.failure_reason(kind, settings().limits) for kind in ("kernel_died", "notebook_timeout", "memory")],
 ]
 WRONG = [  # how a failed test cell's message varies with the wrong answer (weights: common to rare)
-    ("Chưa đúng: {what}", 6), ("Sai kiểu dữ liệu: {what}", 3), ("Thiếu hoặc thừa phần tử: {what}", 1),
+    ("Chưa đúng: {what}", 6),
+    ("Sai kiểu dữ liệu: {what}", 3),
+    ("Thiếu hoặc thừa phần tử: {what}", 1),
 ]
 
 
@@ -46,8 +48,15 @@ def roster_rows(n: int, seed: int, empty_units=()) -> list[dict]:
         code = codes[i % len(codes)]
         p = person(rng, born=(1970, 2000))
         position = "Chuyên viên" if code == DISTRICT_CODE else rng.choice(COMMUNE_STAFF)
-        rows.append({"ma_can_bo": f"hv{i + 1:05d}", "ho_ten": p.ho_ten, "ma_don_vi": code, "chuc_vu": position,
-                     "email": email_address(p.ho_ten, code, taken)})
+        rows.append(
+            {
+                "ma_can_bo": f"hv{i + 1:05d}",
+                "ho_ten": p.ho_ten,
+                "ma_don_vi": code,
+                "chuc_vu": position,
+                "email": email_address(p.ho_ten, code, taken),
+            }
+        )
     return rows
 
 
@@ -75,11 +84,16 @@ def _structure(gb, module_id: str, root: Path) -> list[dict]:
             meta = cell.get("metadata", {}).get("nbgrader", {})
             if meta.get("grade") and not meta.get("solution"):
                 tests[meta["grade_id"]] = _test_message("".join(cell["source"]))
-        out.append({
-            "id": nb.id, "name": nb.name, "release": release, "tests": tests,
-            "cells": [(c.id, c.name, float(c.max_score), c.cell_type) for c in nb.grade_cells],
-            "solution_cells": [c.id for c in nb.solution_cells],
-        })
+        out.append(
+            {
+                "id": nb.id,
+                "name": nb.name,
+                "release": release,
+                "tests": tests,
+                "cells": [(c.id, c.name, float(c.max_score), c.cell_type) for c in nb.grade_cells],
+                "solution_cells": [c.id for c in nb.solution_cells],
+            }
+        )
     return out
 
 
@@ -128,13 +142,22 @@ def _autograded(release: dict, states: dict[str, str]) -> dict:
         gid = meta.get("grade_id")
         if cell.get("cell_type") == "code":
             source = "".join(cell.get("source", ""))
-            cell = {**cell, "outputs": [{"output_type": "execute_result", "execution_count": 1, "metadata": {},
-                                         "data": {"text/plain": source}}]}
+            cell = {
+                **cell,
+                "outputs": [
+                    {
+                        "output_type": "execute_result",
+                        "execution_count": 1,
+                        "metadata": {},
+                        "data": {"text/plain": source},
+                    }
+                ],
+            }
             state = states.get(gid, "")
             if meta.get("solution") and not meta.get("grade") and gid and nbm.question_of(gid) in blank_q:
                 cell["outputs"] = [_error("NotImplementedError", "")]
             elif state.startswith("wrong:"):
-                cell["outputs"] = [_error("AssertionError", state[len("wrong:"):])]
+                cell["outputs"] = [_error("AssertionError", state[len("wrong:") :])]
             elif state == "blank":
                 cell["outputs"] = [_error("NameError", f"name 'ket_qua_{nbm.question_of(gid)}' is not defined")]
         cells.append(cell)
@@ -142,13 +165,25 @@ def _autograded(release: dict, states: dict[str, str]) -> dict:
 
 
 def _error(ename: str, evalue: str) -> dict:
-    return {"output_type": "error", "ename": ename, "evalue": evalue,
-            "traceback": [f"{ename}: {evalue}" if evalue else ename]}
+    return {
+        "output_type": "error",
+        "ename": ename,
+        "evalue": evalue,
+        "traceback": [f"{ename}: {evalue}" if evalue else ename],
+    }
 
 
-def build(name: str, officials: int, seed: int = 2022, module_ids: list[str] | None = None,
-          empty_units=("VT27",), idle_units=("VT28",), engagement=(0.35, 1.0), fail_rate: float = 0.03,
-          work: Path | None = None) -> Path:
+def build(
+    name: str,
+    officials: int,
+    seed: int = 2022,
+    module_ids: list[str] | None = None,
+    empty_units=("VT27",),
+    idle_units=("VT28",),
+    engagement=(0.35, 1.0),
+    fail_rate: float = 0.03,
+    work: Path | None = None,
+) -> Path:
     """Create the cohort `name` (in KYNANGSO_COHORTS) with `officials` officials, graded.
 
     empty_units have no official; idle_units' officials submit nothing; in every other unit an
@@ -189,26 +224,52 @@ def build(name: str, officials: int, seed: int = 2022, module_ids: list[str] | N
                 score, outcome = 0.0, {}
                 if keep:
                     sid = uuid.uuid4().hex
-                    subs.append({"id": sid, "assignment_id": assignment.id, "student_id": s,
-                                 "timestamp": when + timedelta(minutes=n)})
+                    subs.append(
+                        {
+                            "id": sid,
+                            "assignment_id": assignment.id,
+                            "student_id": s,
+                            "timestamp": when + timedelta(minutes=n),
+                        }
+                    )
                     cells, outcome = _grades(r_rng, ability[s], notebooks)
                     for nb in notebooks:
                         nid = uuid.uuid4().hex
                         snbs.append({"id": nid, "assignment_id": sid, "notebook_id": nb["id"], "flagged": False})
                         for cid, *_ in nb["cells"]:
                             auto, manual, needs = (0.0, None, False) if failed else cells[cid]
-                            grades.append({"id": uuid.uuid4().hex, "notebook_id": nid, "cell_id": cid,
-                                           "auto_score": auto, "manual_score": manual, "extra_credit": None,
-                                           "needs_manual_grade": needs})
-                            score += (manual if manual is not None else auto or 0.0)
-                        comments += [{"id": uuid.uuid4().hex, "notebook_id": nid, "cell_id": c}
-                                     for c in nb["solution_cells"]]
+                            grades.append(
+                                {
+                                    "id": uuid.uuid4().hex,
+                                    "notebook_id": nid,
+                                    "cell_id": cid,
+                                    "auto_score": auto,
+                                    "manual_score": manual,
+                                    "extra_credit": None,
+                                    "needs_manual_grade": needs,
+                                }
+                            )
+                            score += manual if manual is not None else auto or 0.0
+                        comments += [
+                            {"id": uuid.uuid4().hex, "notebook_id": nid, "cell_id": c} for c in nb["solution_cells"]
+                        ]
                 if failed:
-                    report_rows.append([s, r["ho_ten"], r["ma_don_vi"], m.id, "failed", "0", f"{max_score:g}",
-                                        r_rng.choice(FAILURES)])
+                    report_rows.append(
+                        [s, r["ho_ten"], r["ma_don_vi"], m.id, "failed", "0", f"{max_score:g}", r_rng.choice(FAILURES)]
+                    )
                     continue
-                report_rows.append([s, r["ho_ten"], r["ma_don_vi"], m.id, "graded", f"{score:g}", f"{max_score:g}",
-                                    f"Đã chấm tự động (mô phỏng): {score:g}/{max_score:g} điểm."])
+                report_rows.append(
+                    [
+                        s,
+                        r["ho_ten"],
+                        r["ma_don_vi"],
+                        m.id,
+                        "graded",
+                        f"{score:g}",
+                        f"{max_score:g}",
+                        f"Đã chấm tự động (mô phỏng): {score:g}/{max_score:g} điểm.",
+                    ]
+                )
                 for nb in notebooks:
                     if not nb["cells"]:
                         continue  # a lesson: not submitted, not graded
@@ -216,9 +277,14 @@ def build(name: str, officials: int, seed: int = 2022, module_ids: list[str] | N
                     folder.mkdir(parents=True, exist_ok=True)
                     (folder / f"{nb['name']}.ipynb").write_text(
                         json.dumps(_autograded(nb["release"], outcome[nb["name"]]), ensure_ascii=False),
-                        encoding="utf-8")
-            for table, values in [(SubmittedAssignment, subs), (SubmittedNotebook, snbs), (Grade, grades),
-                                  (Comment, comments)]:
+                        encoding="utf-8",
+                    )
+            for table, values in [
+                (SubmittedAssignment, subs),
+                (SubmittedNotebook, snbs),
+                (Grade, grades),
+                (Comment, comments),
+            ]:
                 if values:
                     gb.db.execute(table.__table__.insert(), values)
             gb.db.commit()

@@ -19,9 +19,14 @@ def read_csv(path):
 
 def write_roster(path, students):
     """A roster with one synthetic official per scenario name."""
-    path.write_text("ma_can_bo,ho_ten,ma_don_vi,chuc_vu,email\n" + "".join(
-        f"{s},Học Viên Mẫu {i},VT{i:02d},Công chức thử nghiệm,hv{i}.vt{i:02d}@vinhtuong.example\n"
-        for i, s in enumerate(students, start=1)), encoding="utf-8")
+    path.write_text(
+        "ma_can_bo,ho_ten,ma_don_vi,chuc_vu,email\n"
+        + "".join(
+            f"{s},Học Viên Mẫu {i},VT{i:02d},Công chức thử nghiệm,hv{i}.vt{i:02d}@vinhtuong.example\n"
+            for i, s in enumerate(students, start=1)
+        ),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -50,8 +55,9 @@ class Released:
 
             shutil.rmtree(folder)
         name = name or self.name
-        simulate.write_submission(self.root, student, self.module_id,
-                                  {} if (raw and name in raw) else {name: nb}, WHEN, raw=raw)
+        simulate.write_submission(
+            self.root, student, self.module_id, {} if (raw and name in raw) else {name: nb}, WHEN, raw=raw
+        )
 
 
 def public_passing_mistake(source):

@@ -108,7 +108,7 @@ def test_files_and_functions_are_short_or_say_why(path):
             length = node.end_lineno - node.lineno + 1
             first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
             if length > MAX_FUNCTION:
-                near = "\n".join(lines[max(0, first - 3):node.lineno])
+                near = "\n".join(lines[max(0, first - 3) : node.lineno])
                 assert LONG_REASON.search(near), f"{node.name}: {length} lines and no '# long:' reason"
 
 
@@ -120,8 +120,12 @@ def test_every_package_says_what_it_owns(path):
 
 def test_no_comment_cites_an_issue_or_a_document_outside_the_repository():
     cites = re.compile(r"\(issue \d+\)|issue #?\d+|\.\./shared/|NBGRADER-NOTES|DOMAIN\.md|HUB-NOTES")
-    found = [f"{p.relative_to(ROOT)}:{i}" for p in [*modules(), ROOT / "pyproject.toml"]
-             for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if cites.search(line)]
+    found = [
+        f"{p.relative_to(ROOT)}:{i}"
+        for p in [*modules(), ROOT / "pyproject.toml"]
+        for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if cites.search(line)
+    ]
     assert found == []
 
 

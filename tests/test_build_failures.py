@@ -23,7 +23,8 @@ def copy_course(tmp_path, monkeypatch):
 
 
 def test_build_fails_naming_the_cell_that_accepts_a_mistake_or_rejects_the_solution(
-        tmp_path, monkeypatch, cohorts, capsys):
+    tmp_path, monkeypatch, cohorts, capsys
+):
     home = copy_course(tmp_path, monkeypatch)
     [path] = nbm.graded_notebooks(home / "notebooks" / MODULE)
     nb = nbm.read(path)
@@ -46,16 +47,37 @@ def test_build_fails_naming_the_cell_that_accepts_a_mistake_or_rejects_the_solut
 
 def test_release_validation_catches_a_test_that_passes_on_the_blank(tmp_path):
     """nbgrader validate --invert, read from its result: a test passing on stubs gives free points."""
-    test_meta = {"nbgrader": {"grade": True, "solution": False, "locked": True, "grade_id": "q1_tests",
-                              "points": 1, "schema_version": 3, "task": False}}
-    answer_meta = {"nbgrader": {"grade": False, "solution": True, "locked": False, "grade_id": "q1_answer",
-                                "schema_version": 3, "task": False}}
-    nb = new_notebook(cells=[
-        new_markdown_cell("## Mục tiêu"),
-        new_code_cell("# VIẾT CODE CỦA BẠN VÀO ĐÂY\nraise NotImplementedError()", metadata=answer_meta),
-        new_code_cell('"""Kiểm tra so_xa."""\nif "so_xa" in globals():\n    assert so_xa == 25', metadata=test_meta),
-        new_markdown_cell("## Ghi nhớ"),
-    ])
+    test_meta = {
+        "nbgrader": {
+            "grade": True,
+            "solution": False,
+            "locked": True,
+            "grade_id": "q1_tests",
+            "points": 1,
+            "schema_version": 3,
+            "task": False,
+        }
+    }
+    answer_meta = {
+        "nbgrader": {
+            "grade": False,
+            "solution": True,
+            "locked": False,
+            "grade_id": "q1_answer",
+            "schema_version": 3,
+            "task": False,
+        }
+    }
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("## Mục tiêu"),
+            new_code_cell("# VIẾT CODE CỦA BẠN VÀO ĐÂY\nraise NotImplementedError()", metadata=answer_meta),
+            new_code_cell(
+                '"""Kiểm tra so_xa."""\nif "so_xa" in globals():\n    assert so_xa == 25', metadata=test_meta
+            ),
+            new_markdown_cell("## Ghi nhớ"),
+        ]
+    )
     released = tmp_path / "bai-tap.ipynb"
     nbformat.write(nb, str(released))
     problems = build.validate_release(released)

@@ -92,7 +92,7 @@ def test_rules_are_one_registry_each_described_in_vietnamese():
 
 def test_the_trainers_guide_lists_every_rule():
     guide = (ROOT / "course" / "huong-dan-soan-bai.md").read_text(encoding="utf-8")
-    table = guide[guide.index("| quy tắc | nghĩa |"):].split("\n\n", 1)[0]
+    table = guide[guide.index("| quy tắc | nghĩa |") :].split("\n\n", 1)[0]
     listed = {rule.strip() for row in table.splitlines()[2:] for rule in row.split("|")[1].split(",")}
     assert listed == {r.id for r in check.RULES}
     [timing] = [r for r in check.RULES if r.id == "timing"]

@@ -23,16 +23,24 @@ def write(tmp_path, text, name="roster.csv", encoding="utf-8"):
 def test_roster_accepts_english_headers_bom_and_decomposed_text(tmp_path):
     p = write(tmp_path, "\ufeffID,Name,Unit,Position,E-mail\ncb1,Lê Thị Hoa\u0300,VT05,Công chức,a@x.example\n\n")
     [row] = roster.read_roster(p)
-    assert row == {"ma_can_bo": "cb1", "ho_ten": "Lê Thị Hoà", "ma_don_vi": "VT05", "chuc_vu": "Công chức",
-                   "email": "a@x.example"}
+    assert row == {
+        "ma_can_bo": "cb1",
+        "ho_ten": "Lê Thị Hoà",
+        "ma_don_vi": "VT05",
+        "chuc_vu": "Công chức",
+        "email": "a@x.example",
+    }
 
 
-@pytest.mark.parametrize("text,needle", [
-    ("ma_can_bo,ho_ten\ncb1,An\n", "thiếu cột: ma_don_vi, chuc_vu, email"),
-    ("ma_can_bo,ho_ten,ma_don_vi,chuc_vu,email\ncb 1,An,VT01,x,\n", "dòng 2"),
-    ("ma_can_bo,ho_ten,ma_don_vi,chuc_vu,email\ncb1,An,VT01,x,\ncb1,Bình,VT02,x,\n", "bị trùng"),
-    ("ma_can_bo,ho_ten,ma_don_vi,chuc_vu,email\n", "không có học viên"),
-])
+@pytest.mark.parametrize(
+    "text,needle",
+    [
+        ("ma_can_bo,ho_ten\ncb1,An\n", "thiếu cột: ma_don_vi, chuc_vu, email"),
+        ("ma_can_bo,ho_ten,ma_don_vi,chuc_vu,email\ncb 1,An,VT01,x,\n", "dòng 2"),
+        ("ma_can_bo,ho_ten,ma_don_vi,chuc_vu,email\ncb1,An,VT01,x,\ncb1,Bình,VT02,x,\n", "bị trùng"),
+        ("ma_can_bo,ho_ten,ma_don_vi,chuc_vu,email\n", "không có học viên"),
+    ],
+)
 def test_bad_rosters_are_refused_with_the_reason(tmp_path, text, needle):
     with pytest.raises(roster.RosterError, match=needle):
         roster.read_roster(write(tmp_path, text))
@@ -80,8 +88,13 @@ def sandbox_reasons():
     """Every reason sandbox.available() can return, read from its source."""
     tree = ast.parse(Path(sandbox.__file__).read_text(encoding="utf-8"))
     available = next(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == "available")
-    return {c.value for r in ast.walk(available) if isinstance(r, ast.Return)
-            for c in ast.walk(r) if isinstance(c, ast.Constant) and isinstance(c.value, str)}
+    return {
+        c.value
+        for r in ast.walk(available)
+        if isinstance(r, ast.Return)
+        for c in ast.walk(r)
+        if isinstance(c, ast.Constant) and isinstance(c.value, str)
+    }
 
 
 def test_every_reason_kernels_are_not_isolated_is_said_in_vietnamese(tmp_path, monkeypatch):
@@ -99,15 +112,34 @@ def test_every_reason_kernels_are_not_isolated_is_said_in_vietnamese(tmp_path, m
     assert grade.isolation(tmp_path, no_sandbox=False).startswith("Cô lập bài chạy: có")
 
 
-@pytest.mark.parametrize("body,detail", [
-    (b'{"cells": [{"cell_type": "code", "source": "tong_dan_so = ', "không phải JSON hợp lệ từ dòng 1, cột"),
-    (b"", "không phải JSON hợp lệ"),
-    (b"[]", "không đúng định dạng notebook"),
-    ('{"cells": "Đào"}'.encode("cp1258"), "không phải văn bản UTF-8"),
-    (json.dumps({"cells": [{"cell_type": "code", "source": "", "metadata": {}, "execution_count": None,
-                            "outputs": [{"output_type": "?"}]}],
-                 "metadata": {}, "nbformat": 4, "nbformat_minor": 4}).encode(), "ở ô 1/outputs/0"),
-])
+@pytest.mark.parametrize(
+    "body,detail",
+    [
+        (b'{"cells": [{"cell_type": "code", "source": "tong_dan_so = ', "không phải JSON hợp lệ từ dòng 1, cột"),
+        (b"", "không phải JSON hợp lệ"),
+        (b"[]", "không đúng định dạng notebook"),
+        ('{"cells": "Đào"}'.encode("cp1258"), "không phải văn bản UTF-8"),
+        (
+            json.dumps(
+                {
+                    "cells": [
+                        {
+                            "cell_type": "code",
+                            "source": "",
+                            "metadata": {},
+                            "execution_count": None,
+                            "outputs": [{"output_type": "?"}],
+                        }
+                    ],
+                    "metadata": {},
+                    "nbformat": 4,
+                    "nbformat_minor": 4,
+                }
+            ).encode(),
+            "ở ô 1/outputs/0",
+        ),
+    ],
+)
 def test_a_broken_submission_is_explained_without_the_readers_english(tmp_path, body, detail):
     (tmp_path / "bai-tap.ipynb").write_bytes(body)
     why = grade.inspect_submission(tmp_path, ["bai-tap.ipynb"])
@@ -126,7 +158,27 @@ def test_the_verbs_help_is_vietnamese(verb):
     sub = next(a for a in parser._actions if a.dest == "verb").choices[verb]
     text = sub.format_help().replace(sub.prog, " ")
     words = {w for w in re.findall(r"[A-Za-z]+", re.sub(r"(--?[\w-]+|\S+[/.]\S+|<[^>]*>)", " ", text))}
-    english = {"the", "of", "only", "default", "name", "cohort", "seconds", "per", "this", "and", "or", "with",
-               "without", "limit", "folder", "module", "official", "progress", "repeatable", "port"}
+    english = {
+        "the",
+        "of",
+        "only",
+        "default",
+        "name",
+        "cohort",
+        "seconds",
+        "per",
+        "this",
+        "and",
+        "or",
+        "with",
+        "without",
+        "limit",
+        "folder",
+        "module",
+        "official",
+        "progress",
+        "repeatable",
+        "port",
+    }
     assert not words & english, (verb, sorted(words & english))
     assert "LỚP" in text

@@ -10,7 +10,8 @@ from kynangso.authoring import manifest
 from kynangso.cohorts import collect, roster, simulate
 
 ROSTER = "ma_can_bo,ho_ten,ma_don_vi,chuc_vu,email\n" + "".join(
-    f"cb000{i},Học Viên Mẫu {i},VT0{i},Công chức thử nghiệm,hv{i}.vt0{i}@vinhtuong.example\n" for i in range(1, 8))
+    f"cb000{i},Học Viên Mẫu {i},VT0{i},Công chức thử nghiệm,hv{i}.vt0{i}@vinhtuong.example\n" for i in range(1, 8)
+)
 
 
 def notebook_bytes(module_id, **metadata):
@@ -54,8 +55,14 @@ def check_outcome(root, res, files):
         "CB0004 bai 01.ipynb": ("cb0004", "01-thu-dien-tu", "bai-tap.ipynb"),  # module told by its cells
     }
     problems = {i.name: i.problem for i in res.problems}
-    assert set(problems) == {"bai-tap-moi.ipynb", "cb0001_cb0002.ipynb", "cb0005/bai-tap.ipynb",
-                             "cb0005-bai-tap (2).ipynb", "cb0006.ipynb", "cb0007.ipynb"}
+    assert set(problems) == {
+        "bai-tap-moi.ipynb",
+        "cb0001_cb0002.ipynb",
+        "cb0005/bai-tap.ipynb",
+        "cb0005-bai-tap (2).ipynb",
+        "cb0006.ipynb",
+        "cb0007.ipynb",
+    }
     assert "không tìm thấy mã cán bộ" in problems["bai-tap-moi.ipynb"]
     assert "cb0001, cb0002" in problems["cb0001_cb0002.ipynb"]
     assert "nhiều tệp cho cùng cán bộ cb0005" in problems["cb0005/bai-tap.ipynb"]
@@ -126,12 +133,18 @@ def test_notebooks_attached_to_saved_emails_are_matched_by_sender(sent, tmp_path
     root, _, _ = sent
     box = tmp_path / "thu-da-luu"
     box.mkdir()
-    (box / "thu-1.eml").write_bytes(mail("Học Viên Mẫu 1 <HV1.VT01@vinhtuong.example>",
-                                         {"bai-tap.ipynb": notebook_bytes("00-lam-quen"), "anh.png": b"\x89PNG"}))
+    (box / "thu-1.eml").write_bytes(
+        mail(
+            "Học Viên Mẫu 1 <HV1.VT01@vinhtuong.example>",
+            {"bai-tap.ipynb": notebook_bytes("00-lam-quen"), "anh.png": b"\x89PNG"},
+        )
+    )
     (box / "thu-2.eml").write_bytes(mail("nguoi.la@example.com", {"bai-tap.ipynb": notebook_bytes("00-lam-quen")}))
     (box / "thu-3.eml").write_bytes(mail("hv3.vt03@vinhtuong.example", {}))
     res = collect.match(root, box, manifest.load().ready_modules())
-    assert [(i.name, i.student, i.module) for i in res.written] == [("thu-1.eml/bai-tap.ipynb", "cb0001", "00-lam-quen")]
+    assert [(i.name, i.student, i.module) for i in res.written] == [
+        ("thu-1.eml/bai-tap.ipynb", "cb0001", "00-lam-quen")
+    ]
     assert [i.name for i in res.problems] == ["thu-2.eml/bai-tap.ipynb"]
     assert "không tìm thấy mã cán bộ" in res.problems[0].problem
     assert sorted(res.ignored) == ["thu-1.eml/anh.png", "thu-3.eml"]

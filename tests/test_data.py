@@ -48,8 +48,15 @@ def test_typed_load_keys_and_references(name):
     df = data.load(name)
     assert list(df.columns) == ds.column_names and len(df) > 0
     for col in ds.columns:
-        kind = {"date": "datetime64", "datetime": "datetime64", "category": "category", "bool": "bool",
-                "int": "int", "float": "float", "str": "string"}[col.dtype]
+        kind = {
+            "date": "datetime64",
+            "datetime": "datetime64",
+            "category": "category",
+            "bool": "bool",
+            "int": "int",
+            "float": "float",
+            "str": "string",
+        }[col.dtype]
         assert kind in str(df[col.name].dtype).lower(), (col.name, df[col.name].dtype)
     if ds.key:
         assert not df.duplicated(list(ds.key)).any(), f"{name}: key {ds.key} not unique"
@@ -96,6 +103,7 @@ def test_email_convention_handles_clashes():
 
 # --- errors learners can read ----------------------------------------------------------------
 
+
 def broken_copy(tmp_path, monkeypatch, name, edit):
     for ds in data.DATASETS:
         src = data.path(ds.name)
@@ -114,7 +122,9 @@ def test_missing_file_says_how_to_get_it_back(tmp_path, monkeypatch):
 
 def test_malformed_value_names_file_row_and_column(tmp_path, monkeypatch):
     broken_copy(tmp_path, monkeypatch, "don_vi", lambda t: t.replace(",18631,", ",18.631 người,"))
-    with pytest.raises(data.DataError, match=r"Tệp don_vi.csv, dòng 3, cột dan_so: giá trị '18.631 người' không phải số nguyên"):
+    with pytest.raises(
+        data.DataError, match=r"Tệp don_vi.csv, dòng 3, cột dan_so: giá trị '18.631 người' không phải số nguyên"
+    ):
         data.load("don_vi")
 
 
@@ -123,6 +133,7 @@ def test_malformed_date_and_missing_column(tmp_path, monkeypatch):
         lines = text.splitlines(keepends=True)
         lines[5] = re.sub(r"2022-(\d\d)-(\d\d) ", r"\2/\1/2022 ", lines[5], count=1)
         return "".join(lines)
+
     broken_copy(tmp_path, monkeypatch, "ho_so", bad_date)
     with pytest.raises(data.DataError, match=r"Tệp ho_so.csv, dòng 6, cột thoi_diem_tiep_nhan: .*YYYY-MM-DD HH:MM:SS"):
         data.load("ho_so")

@@ -18,8 +18,21 @@ MINE = ("van_ban_den", "van_ban_di", "hop_truc_tuyen", "ocop_san_pham", "don_han
 NUMBER = r"(?:0[1-9]|[1-9]\d+)"  # leading zero below 10, none above
 AGENCY = r"[A-ZĐ][A-Za-zĐđ&]*"
 VIETNAMESE = r"[àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ]"
-BRANDS = ("shopee", "lazada", "tiki", "sendo", "zalo", "facebook", "tiktok", "zoom", "teams", "webex",
-          "postmart", "voso", "google")
+BRANDS = (
+    "shopee",
+    "lazada",
+    "tiki",
+    "sendo",
+    "zalo",
+    "facebook",
+    "tiktok",
+    "zoom",
+    "teams",
+    "webex",
+    "postmart",
+    "voso",
+    "google",
+)
 
 
 @cache
@@ -41,6 +54,7 @@ def number(symbol: str) -> int:
 
 
 # --- reproducible, documented, consistent -----------------------------------------------------
+
 
 @pytest.mark.parametrize("name", MINE)
 def test_generated_twice_the_same_bytes_and_committed_copy_is_current(name):
@@ -97,14 +111,21 @@ def test_loads_typed():
 
 # --- numbers and symbols (Decree 30/2020/NĐ-CP) -----------------------------------------------
 
+
 def test_symbol_and_numbering_rules():
     assert documents.symbol(5, "quyet_dinh", "UBND") == "05/QĐ-UBND"
     assert documents.symbol(125, "quyet_dinh", "UBND") == "125/QĐ-UBND"
     assert documents.symbol(12, "ke_hoach", "STTTT") == "12/KH-STTTT"
     assert documents.symbol(45, "cong_van", "UBND", "VP") == "45/UBND-VP"
     assert documents.symbol(7, "cong_van", "UBND", "TNMT") == "07/UBND-TNMT"
-    issued = [(date(2021, 12, 30), "quyet_dinh"), (date(2021, 12, 31), "quyet_dinh"), (date(2022, 1, 4), "cong_van"),
-              (date(2022, 1, 4), "quyet_dinh"), (date(2022, 1, 5), "quyet_dinh"), (date(2022, 1, 5), "cong_van")]
+    issued = [
+        (date(2021, 12, 30), "quyet_dinh"),
+        (date(2021, 12, 31), "quyet_dinh"),
+        (date(2022, 1, 4), "cong_van"),
+        (date(2022, 1, 4), "quyet_dinh"),
+        (date(2022, 1, 5), "quyet_dinh"),
+        (date(2022, 1, 5), "cong_van"),
+    ]
     assert documents.number_register(issued) == [1, 2, 1, 1, 2, 2], "one sequence per type, restarting 1 January"
     with pytest.raises(ValueError):
         documents.number_register(issued[::-1])
@@ -113,8 +134,9 @@ def test_symbol_and_numbering_rules():
 def check_symbols(df: pd.DataFrame, typed: str, letter: str) -> None:
     cong_van = df["loai_van_ban"] == "cong_van"
     assert not df["so_ky_hieu"].str.contains(r"(?:^|[/-])CV(?:$|[/-])").any(), "công văn has no abbreviation (never CV)"
-    assert df.loc[cong_van, "so_ky_hieu"].str.fullmatch(letter).all(), \
+    assert df.loc[cong_van, "so_ky_hieu"].str.fullmatch(letter).all(), (
         df.loc[cong_van & ~df["so_ky_hieu"].str.fullmatch(letter), "so_ky_hieu"].head().tolist()
+    )
     for kind, rows in df[~cong_van].groupby("loai_van_ban", observed=True):
         abbr = documents.TYPES[kind][0]
         ok = rows["so_ky_hieu"].str.fullmatch(typed.format(abbr=re.escape(abbr)))
@@ -126,8 +148,9 @@ def check_symbols(df: pd.DataFrame, typed: str, letter: str) -> None:
 def test_incoming_symbols_follow_decree_30():
     den = table("van_ban_den")
     check_symbols(den, rf"{NUMBER}/{{abbr}}-{AGENCY}", rf"{NUMBER}/{AGENCY}-[A-ZĐ][A-Za-zĐ0-9]*")
-    assert set(den.loc[den["loai_van_ban"] == "cong_van", "so_ky_hieu"].str.split("/").str[1].str.split("-").str[0]) \
-        .isdisjoint(abbr for abbr, _ in documents.TYPES.values() if abbr), "a type abbreviation in a công văn"
+    assert set(
+        den.loc[den["loai_van_ban"] == "cong_van", "so_ky_hieu"].str.split("/").str[1].str.split("-").str[0]
+    ).isdisjoint(abbr for abbr, _ in documents.TYPES.values() if abbr), "a type abbreviation in a công văn"
 
 
 def test_incoming_sender_numbers_grow_with_the_date_and_never_repeat():
@@ -157,6 +180,7 @@ def test_outgoing_numbers_are_consecutive_per_type_from_01():
 
 # --- dates and deadlines ------------------------------------------------------------------------
 
+
 def all_working(series) -> bool:
     return all(wd.is_working_day(d) for d in dates(series.dropna()))
 
@@ -184,7 +208,9 @@ def test_presented_the_same_or_next_working_day_urgent_at_once():
 
 def test_deadline_is_the_stated_number_of_working_days_after_arrival():
     den = table("van_ban_den")
-    expected = [wd.add_working_days(a, int(n)) for a, n in zip(dates(den["ngay_den"]), den["thoi_han_ngay"], strict=True)]
+    expected = [
+        wd.add_working_days(a, int(n)) for a, n in zip(dates(den["ngay_den"]), den["thoi_han_ngay"], strict=True)
+    ]
     assert dates(den["han_xu_ly"]) == expected
     assert (den["han_xu_ly"] >= den["ngay_den"]).all()
     for level, days in documents.URGENT_DAYS.items():
@@ -248,6 +274,7 @@ def test_summaries_read_as_vietnamese_documents():
 
 # --- online meetings ---------------------------------------------------------------------------
 
+
 def test_online_meetings_reach_every_commune_in_january_to_april():
     hop = table("hop_truc_tuyen")
     assert 150 <= len(hop) <= 250 and (hop["ngay"].dt.year == 2022).all()
@@ -255,7 +282,9 @@ def test_online_meetings_reach_every_commune_in_january_to_april():
     big = hop["pham_vi"] == "toan_huyen"
     early = hop["ngay"] <= "2022-04-30"
     assert (big & early).sum() >= 30
-    assert (hop.loc[big & early, "so_diem_cau_xa"] == 28).all(), "the district's figure: Jan–Apr 2022 online meetings reach 100%"
+    assert (hop.loc[big & early, "so_diem_cau_xa"] == 28).all(), (
+        "the district's figure: Jan–Apr 2022 online meetings reach 100%"
+    )
     assert (hop.loc[big, "so_diem_cau_xa"] == 28).mean() > 0.9
     assert (hop.loc[~big, "so_diem_cau_xa"] < 28).all()
     for level in ("huyen", "tinh"):
@@ -273,6 +302,7 @@ def test_meeting_days_are_spread_within_their_month():
 
 
 # --- OCOP --------------------------------------------------------------------------------------
+
 
 def test_star_rule_of_decision_1048():
     assert [ocop.stars(s) for s in (50, 69, 70, 89, 90, 100)] == [3, 3, 4, 4, 5, 5]
@@ -293,8 +323,10 @@ def test_ocop_scores_stars_and_validity():
     assert (sp["nam_cong_nhan"] == sp["ngay_cong_nhan"].dt.year).all() and sp["nam_cong_nhan"].between(2019, 2022).all()
     expected = [ocop.expiry(d) for d in dates(sp["ngay_cong_nhan"])]
     assert dates(sp["het_han"]) == expected
-    assert all((h.year - c.year, h.month, h.day) == (3, c.month, c.day)
-               for c, h in zip(dates(sp["ngay_cong_nhan"]), dates(sp["het_han"]), strict=True))
+    assert all(
+        (h.year - c.year, h.month, h.day) == (3, c.month, c.day)
+        for c, h in zip(dates(sp["ngay_cong_nhan"]), dates(sp["het_han"]), strict=True)
+    )
     assert all_working(sp["ngay_cong_nhan"])
     assert sp["ten_san_pham"].str.contains(" mẫu VT-").all() and sp["chu_the"].str.contains("mẫu số").all()
     assert sp["ten_san_pham"].is_unique

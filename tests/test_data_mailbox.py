@@ -125,16 +125,20 @@ def detect(msg) -> set[str]:
     name = fold(sender.display_name)
     if not trusted(domain) and (has_word(name, mb.AGENCY_WORDS) or "@" in name):
         signs.add("ten_hien_thi_khac_dia_chi")
-    if any(shown_host(text) and shown_host(text) != (urlsplit(href).hostname or "").lower()
-           for href, text in anchors(msg)):
+    if any(
+        shown_host(text) and shown_host(text) != (urlsplit(href).hostname or "").lower() for href, text in anchors(msg)
+    ):
         signs.add("lien_ket_khac_dich")
     for name in map(str.lower, attachment_names(msg)):
         inner = "." + name.rsplit(".", 2)[-2] if name.count(".") >= 2 else ""
         if name.endswith(mb.DANGEROUS_EXTENSIONS) or inner in mb.DOCUMENT_EXTENSIONS:
             signs.add("tep_dinh_kem_nguy_hiem")
     text = fold(str(msg["Subject"]) + "\n" + plain(msg))
-    for code, words in [("thuc_giuc_khan_cap", mb.URGENCY_WORDS), ("doi_mat_khau_otp", mb.SECRET_WORDS),
-                        ("yeu_cau_chuyen_tien", mb.MONEY_WORDS)]:
+    for code, words in [
+        ("thuc_giuc_khan_cap", mb.URGENCY_WORDS),
+        ("doi_mat_khau_otp", mb.SECRET_WORDS),
+        ("yeu_cau_chuyen_tien", mb.MONEY_WORDS),
+    ]:
         if has_word(text, words):
             signs.add(code)
     return signs
@@ -171,8 +175,9 @@ def test_learners_copy_has_no_signs_and_the_key_covers_every_message(files):
 
 @pytest.fixture(scope="module")
 def messages(files, labels):
-    return {row["tep"]: email.message_from_bytes(files["hop_thu/" + row["tep"]], policy=policy.default)
-            for row in labels}
+    return {
+        row["tep"]: email.message_from_bytes(files["hop_thu/" + row["tep"]], policy=policy.default) for row in labels
+    }
 
 
 def test_regenerating_gives_the_same_bytes_and_the_committed_copy_is_current(files):
@@ -233,6 +238,7 @@ def test_every_address_and_link_is_on_a_reserved_name(messages):
 
 def test_detector_finds_each_sign_and_passes_a_clean_message():
     """A control for the detector itself: without it the label test could pass vacuously."""
+
     def make(sender, subject, body, html=None, attachment=None):
         m = EmailMessage()
         m["From"], m["To"], m["Subject"] = sender, "a@vinhtuong.example", subject
@@ -333,8 +339,12 @@ def test_pdf_attachments_are_valid_documents(messages):
 
     from pypdf import PdfReader
 
-    pdfs = [(a.get_filename(), a.get_content()) for msg in messages.values() for a in msg.iter_attachments()
-            if a.get_content_type() == "application/pdf"]
+    pdfs = [
+        (a.get_filename(), a.get_content())
+        for msg in messages.values()
+        for a in msg.iter_attachments()
+        if a.get_content_type() == "application/pdf"
+    ]
     assert len(pdfs) >= 5
     for name, pdf in pdfs:
         assert name.endswith(".pdf") and pdf.startswith(b"%PDF-1."), name

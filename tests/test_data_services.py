@@ -54,7 +54,9 @@ def test_every_due_date_follows_the_rules():
     expected = [due_by_the_rules(s.to_pydatetime(), int(n)) for s, n in zip(start, limits, strict=True)]
     assert list(has_due["han_xu_ly"].dt.date) == expected
     assert (has_due["so_lan_bo_sung"] == 1).sum() > 300, "the supplement rule must be exercised"
-    late_arrivals = has_due[(has_due["thoi_diem_tiep_nhan"].dt.hour >= 15) | ~has_due["thoi_diem_tiep_nhan"].dt.date.map(working)]
+    late_arrivals = has_due[
+        (has_due["thoi_diem_tiep_nhan"].dt.hour >= 15) | ~has_due["thoi_diem_tiep_nhan"].dt.date.map(working)
+    ]
     assert len(late_arrivals) > 1000, "the 15:00 and day-off rules must be exercised"
 
 

@@ -64,8 +64,7 @@ def test_pipeline_grades_every_scenario(cohorts, tmp_path, capsys):
     assert "corrupted-json" in out and "hỏng" in out
     assert str(root / "feedback") not in out  # grade writes no feedback: `kynangso feedback` does
 
-    scores = {r["student_id"]: float(r["score"]) for r in read_csv(root / "grades.csv")
-              if r["assignment"] == MODULE}
+    scores = {r["student_id"]: float(r["score"]) for r in read_csv(root / "grades.csv") if r["assignment"] == MODULE}
     assert scores == {
         "passes-all": auto_total,
         "fails-hidden": auto_total - q_hidden.points,
@@ -111,8 +110,13 @@ def test_simulated_cohort_spreads_grades_and_is_reproducible(cohorts):
     assert first == {p: p.read_bytes() for p in sorted((root / "submitted").rglob("*.ipynb"))}
     assert len(first) == 28
     assert len(set(first.values())) > 5, "officials should not all answer alike"
-    blanks = [sum(c.cell_type == "code" and "raise NotImplementedError()" in c.source
-                  for c in nbformat.reads(body.decode(), as_version=4).cells) for body in first.values()]
+    blanks = [
+        sum(
+            c.cell_type == "code" and "raise NotImplementedError()" in c.source
+            for c in nbformat.reads(body.decode(), as_version=4).cells
+        )
+        for body in first.values()
+    ]
     assert min(blanks) == 0 and max(blanks) > 0, blanks
     assert not any("BEGIN SOLUTION" in body.decode() for body in first.values())
 

@@ -18,7 +18,9 @@ def test_environment_yml_matches_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     pip_side = dict(_norm(s) for s in project["dependencies"] + project["optional-dependencies"]["test"])
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
-    conda_side = dict(_norm(s) for s in env["dependencies"] if isinstance(s, str) and not s.startswith(("python=", "pip")))
+    conda_side = dict(
+        _norm(s) for s in env["dependencies"] if isinstance(s, str) and not s.startswith(("python=", "pip"))
+    )
     assert conda_side == pip_side
     assert "python=3.11" in env["dependencies"]
 

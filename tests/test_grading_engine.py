@@ -1,4 +1,4 @@
-"""The grading engine (issue 8) on module 00, with officials named by scenario.
+"""The grading engine on module 00, with officials named by scenario.
 
 Every scenario asserts its exact score in the gradebook and the export, and its row in
 grading-report.csv. Honest submissions are also graded by stock `nbgrader autograde` on a copy
@@ -26,34 +26,53 @@ MODULE = "00-lam-quen"
 NAME = "bai-tap.ipynb"
 CORRUPT = b'{"cells": [{"cell_type": "code", "source": "tong_dan_so = '
 LIMITS = ["--cell-timeout", "4", "--notebook-timeout", "12", "--memory-mb", "1536", "--output-chars", "20000"]
-SWALLOW = ("while True:\n    try:\n        while True:\n            pass\n"
-           "    except KeyboardInterrupt:\n        pass\n")
-WARN_HOOK = ("\nimport warnings\nwarnings.simplefilter('always')\n"
-             "get_ipython().events.register('pre_run_cell', lambda *a: warnings.warn("
-             "'DataFrame.applymap has been deprecated', FutureWarning))\n")
+SWALLOW = "while True:\n    try:\n        while True:\n            pass\n    except KeyboardInterrupt:\n        pass\n"
+WARN_HOOK = (
+    "\nimport warnings\nwarnings.simplefilter('always')\n"
+    "get_ipython().events.register('pre_run_cell', lambda *a: warnings.warn("
+    "'DataFrame.applymap has been deprecated', FutureWarning))\n"
+)
 HONEST = ["passes-all", "fails-hidden", "blank", "syntax-error", "seeded-1", "seeded-2", "seeded-3"]
-ATTACKS_ON_THE_GRADER = ["corrupted-json", "renamed-notebook", "kernel-dies", "kernel-dies-after-full-marks",
-                         "infinite-loop", "swallows-interrupt", "memory-bomb", "huge-output",
-                         "deleted-test-cell", "altered-test-cell", "warning-in-answer", "slow-notebook"]
+ATTACKS_ON_THE_GRADER = [
+    "corrupted-json",
+    "renamed-notebook",
+    "kernel-dies",
+    "kernel-dies-after-full-marks",
+    "infinite-loop",
+    "swallows-interrupt",
+    "memory-bomb",
+    "huge-output",
+    "deleted-test-cell",
+    "altered-test-cell",
+    "warning-in-answer",
+    "slow-notebook",
+]
 SCENARIOS = HONEST + ATTACKS_ON_THE_GRADER
 
 
 def per_cell(root):
     with course.gradebook(root) as gb:
-        return {(sub.student.id, nb.name, g.name): g.auto_score
-                for sub in gb.assignment_submissions(MODULE) for nb in sub.notebooks for g in nb.grades}
+        return {
+            (sub.student.id, nb.name, g.name): g.auto_score
+            for sub in gb.assignment_submissions(MODULE)
+            for nb in sub.notebooks
+            for g in nb.grades
+        }
 
 
 def gradebook_rows(root):
     """Everything grading writes, as plain rows (ids vary between runs; names do not)."""
     con = sqlite3.connect(root / "gradebook.db")
     try:
-        return sorted(con.execute(
-            "select st.id, a.name, sa.timestamp, n.name, bc.name, g.auto_score, g.manual_score, g.needs_manual_grade "
-            "from grade g join submitted_notebook sn on g.notebook_id = sn.id "
-            "join submitted_assignment sa on sn.assignment_id = sa.id join student st on sa.student_id = st.id "
-            "join assignment a on sa.assignment_id = a.id join notebook n on sn.notebook_id = n.id "
-            "join base_cell bc on g.cell_id = bc.id").fetchall())
+        return sorted(
+            con.execute(
+                "select st.id, a.name, sa.timestamp, n.name, bc.name, g.auto_score, g.manual_score, g.needs_manual_grade "
+                "from grade g join submitted_notebook sn on g.notebook_id = sn.id "
+                "join submitted_assignment sa on sn.assignment_id = sa.id join student st on sa.student_id = st.id "
+                "join assignment a on sa.assignment_id = a.id join notebook n on sn.notebook_id = n.id "
+                "join base_cell bc on g.cell_id = bc.id"
+            ).fetchall()
+        )
     finally:
         con.close()
 
@@ -99,12 +118,14 @@ def graded(tmp_path_factory):
 
     def drop_q2_tests(nb):
         nb.cells = [c for c in nb.cells if nbm.grade_id(c) != "q2_tests"]
+
     submit("deleted-test-cell", best, edit=drop_q2_tests)
 
     def neuter_q4_tests(nb):
         for c in nb.cells:
             if nbm.grade_id(c) == "q4_tests":
                 c.source = "pass  # không cần kiểm tra\n"
+
     submit("altered-test-cell", {**best, gid["q4"]: "tong_dan_so = 1\n"}, edit=neuter_q4_tests)
 
     # stock nbgrader on a copy holding only the honest submissions
@@ -114,13 +135,26 @@ def graded(tmp_path_factory):
     for d in (stock / "submitted").iterdir():
         if d.name not in HONEST:
             shutil.rmtree(d)
-    proc = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", MODULE, "--force"], cwd=stock,
-                          env=course.paths.tool_env(), capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "nbgrader", "autograde", MODULE, "--force"],
+        cwd=stock,
+        env=course.paths.tool_env(),
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
 
     run_grade()
-    yield {"root": root, "stock": stock, "source": source, "qs": qs, "auto_total": auto_total,
-           "first": first, "q_hidden": q_hidden, "run_grade": run_grade}
+    yield {
+        "root": root,
+        "stock": stock,
+        "source": source,
+        "qs": qs,
+        "auto_total": auto_total,
+        "first": first,
+        "q_hidden": q_hidden,
+        "run_grade": run_grade,
+    }
     mp.undo()
 
 
@@ -128,14 +162,21 @@ def test_every_scenario_scores_exactly_and_is_reported(graded):
     root, qs, total = graded["root"], graded["qs"], graded["auto_total"]
     assert graded["first"]["kernel-dies-after-full-marks"] == total
     expected = {
-        "passes-all": total, "fails-hidden": total - graded["q_hidden"].points, "blank": 0.0,
+        "passes-all": total,
+        "fails-hidden": total - graded["q_hidden"].points,
+        "blank": 0.0,
         "syntax-error": total - qs["q1"].points,
-        "corrupted-json": 0.0, "renamed-notebook": 0.0, "kernel-dies": 0.0, "kernel-dies-after-full-marks": 0.0,
+        "corrupted-json": 0.0,
+        "renamed-notebook": 0.0,
+        "kernel-dies": 0.0,
+        "kernel-dies-after-full-marks": 0.0,
         "infinite-loop": total - qs["q3"].points,  # the cell is interrupted, the rest is graded
         "swallows-interrupt": 0.0,  # the interrupt is ignored: the kernel is stopped
         "slow-notebook": 0.0,  # stopped by the notebook's wall clock
         "memory-bomb": total - qs["q4"].points,  # MemoryError in that cell, the kernel lives on
-        "huge-output": total, "deleted-test-cell": total, "warning-in-answer": total,
+        "huge-output": total,
+        "deleted-test-cell": total,
+        "warning-in-answer": total,
         "altered-test-cell": total - qs["q4"].points,  # the test cell is put back from the source
     }
     exported = {r["student_id"]: float(r["score"]) for r in read_csv(root / "grades.csv") if r["assignment"] == MODULE}
@@ -147,10 +188,14 @@ def test_every_scenario_scores_exactly_and_is_reported(graded):
         assert in_gradebook[student] == score, student  # a failure is a 0 for this submission, not a gap
         assert float(report[student]["score"]) == score, student
         assert report[student]["ho_ten"].startswith("Học Viên Mẫu")
-    failed = {"corrupted-json": ["hỏng", NAME], "renamed-notebook": ["Không có tệp bai-tap.ipynb", "bai-tap (1).ipynb"],
-              "kernel-dies": ["kernel dừng đột ngột"], "kernel-dies-after-full-marks": ["kernel dừng đột ngột"],
-              "swallows-interrupt": ["quá 4 giây", "không dừng khi máy chấm yêu cầu dừng"],
-              "slow-notebook": ["cả bài chạy quá 12 giây"]}
+    failed = {
+        "corrupted-json": ["hỏng", NAME],
+        "renamed-notebook": ["Không có tệp bai-tap.ipynb", "bai-tap (1).ipynb"],
+        "kernel-dies": ["kernel dừng đột ngột"],
+        "kernel-dies-after-full-marks": ["kernel dừng đột ngột"],
+        "swallows-interrupt": ["quá 4 giây", "không dừng khi máy chấm yêu cầu dừng"],
+        "slow-notebook": ["cả bài chạy quá 12 giây"],
+    }
     for student, words in failed.items():
         assert report[student]["status"] == "failed", student
         for w in words:

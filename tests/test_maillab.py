@@ -19,9 +19,13 @@ SUBJECT = "Giấy mời họp trực tuyến về chuyển đổi số năm 2022
 
 
 def official_message() -> EmailMessage:
-    pdf = next(a.get_content() for name, body in render_all().items() if name.endswith(".eml")
-               for a in email.message_from_bytes(body, policy=email.policy.default).iter_attachments()
-               if a.get_content_type() == "application/pdf")
+    pdf = next(
+        a.get_content()
+        for name, body in render_all().items()
+        if name.endswith(".eml")
+        for a in email.message_from_bytes(body, policy=email.policy.default).iter_attachments()
+        if a.get_content_type() == "application/pdf"
+    )
     msg = EmailMessage()
     msg["From"] = "Văn phòng HĐND và UBND huyện <vanphong.vt00@vinhtuong.example>"
     msg["To"] = "dnv.vt05@vinhtuong.example"
@@ -50,8 +54,9 @@ def test_message_survives_the_round_trip_byte_for_byte():
     raw = msg.as_bytes(policy=email.policy.SMTP)
     with maillab.MailLab() as lab:
         with smtplib.SMTP(lab.host, lab.port) as smtp:
-            smtp.sendmail("vanphong.vt00@vinhtuong.example",
-                          ["dnv.vt05@vinhtuong.example", "lanhdao.vt05@vinhtuong.example"], raw)
+            smtp.sendmail(
+                "vanphong.vt00@vinhtuong.example", ["dnv.vt05@vinhtuong.example", "lanhdao.vt05@vinhtuong.example"], raw
+            )
         assert lab.mailbox.wait_for(1)
     got = lab.mailbox[0]  # kept after the server has stopped
     assert got.raw == raw
@@ -90,8 +95,22 @@ def test_server_is_gone_after_the_block_even_on_error():
 
 def test_mail_server_command_for_instructors(tmp_path):
     port = maillab.free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "kynangso.cli", "mail-server", "--port", str(port),
-                             "--out", str(tmp_path), "--seconds", "6"], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "kynangso.cli",
+            "mail-server",
+            "--port",
+            str(port),
+            "--out",
+            str(tmp_path),
+            "--seconds",
+            "6",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 30  # the command line imports every verb's module first (seconds)
         while not maillab._port_open("127.0.0.1", port):

@@ -48,13 +48,15 @@ def test_every_question_is_mapped_to_one_of_its_modules_competences():
     for mod in m.ready_modules():
         asked = {q for p in nbm.graded_notebooks(mod.source) for q in nbm.questions(nbm.read(p))}
         assert asked, mod.id
-        assert set(mod.questions) == asked, f"{mod.id}: unmapped {sorted(asked - set(mod.questions))}, " \
-                                            f"unknown {sorted(set(mod.questions) - asked)}"
+        assert set(mod.questions) == asked, (
+            f"{mod.id}: unmapped {sorted(asked - set(mod.questions))}, unknown {sorted(set(mod.questions) - asked)}"
+        )
         for q, code in mod.questions.items():
             assert code in m.competences, f"{mod.id} {q}: {code} is not a DigComp 2.2 competence"
             assert code in mod.competences, f"{mod.id} {q}: {code} is not among the module's competences"
-        auto = {q.id for p in nbm.graded_notebooks(mod.source) for q in nbm.questions(nbm.read(p)).values()
-                if q.autograded}
+        auto = {
+            q.id for p in nbm.graded_notebooks(mod.source) for q in nbm.questions(nbm.read(p)).values() if q.autograded
+        }
         unmeasured = set(mod.competences) - {c for q, c in mod.questions.items() if q in auto}
         assert not unmeasured, f"{mod.id} names competences no autograded question measures: {sorted(unmeasured)}"
 
@@ -62,13 +64,17 @@ def test_every_question_is_mapped_to_one_of_its_modules_competences():
 def test_an_unknown_module_or_a_broken_manifest_is_said_in_vietnamese(tmp_path):
     with pytest.raises(KeyError) as exc:
         manifest.load().module("99-khong-co")
-    assert str(exc.value).startswith("không có mô-đun \"99-khong-co\" trong course/manifest.yml")
+    assert str(exc.value).startswith('không có mô-đun "99-khong-co" trong course/manifest.yml')
     broken = tmp_path / "manifest.yml"
-    for text, said in [("course_id: x\ntitle: [y\n", "sai cú pháp YAML ở dòng"),
-                       ("course_id: x\ntitle: y\n", 'thiếu trường "modules"'),
-                       ("course_id: x\ntitle: y\nmodules:\n  - id: 05-a\n", 'mô-đun thứ 1 thiếu trường "title"'),
-                       ("course_id: x\ntitle: y\nmodules:\n  - {id: 05-a, title: A, points: mười}\n",
-                        'trường "points" phải là một số, đang là "mười"')]:
+    for text, said in [
+        ("course_id: x\ntitle: [y\n", "sai cú pháp YAML ở dòng"),
+        ("course_id: x\ntitle: y\n", 'thiếu trường "modules"'),
+        ("course_id: x\ntitle: y\nmodules:\n  - id: 05-a\n", 'mô-đun thứ 1 thiếu trường "title"'),
+        (
+            "course_id: x\ntitle: y\nmodules:\n  - {id: 05-a, title: A, points: mười}\n",
+            'trường "points" phải là một số, đang là "mười"',
+        ),
+    ]:
         broken.write_text(text, encoding="utf-8")
         with pytest.raises(manifest.ManifestError, match=re.escape(said)):
             manifest.load(broken)

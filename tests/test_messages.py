@@ -14,14 +14,54 @@ from kynangso import cli, messages
 from conftest import ROOT
 
 # English words that never occur in a Vietnamese sentence (Vietnamese "in", "to", "no" are words)
-ENGLISH = re.compile(r"\b(the|and|is|are|not|cannot|can't|failed|error|missing|found|should|must|with|from|this|"
-                     r"that|which|please|does|exist|only|default|folder|file|repeatable|show|help|message|exit|"
-                     r"usage|options|positional|arguments|required|invalid|choice|expected|argument)\b", re.I)
-CODE = re.compile(r"`[^`]*`|--?[a-z][a-z0-9-]*|\{[^}]*\}|%\([a-z_]+\)[a-z]|\S+\.(?:py|csv|ipynb|yml|html|xlsx|db)\b"
-                  r"|[a-z_]+/[a-z_/<>.-]*|https?://\S+")
-ACRONYMS = {"PDF", "CSV", "HTML", "SMTP", "UTF", "ID", "URL", "OK", "PKI", "CA", "CRL", "OTP", "UBND", "HĐND", "DVC",
-            "NBGRADER", "NFC", "JSON", "XLSX", "USB", "CPU", "RAM", "IP", "MB", "GB", "KB", "II", "III", "IV", "YAML",
-            "NOTEBOOK", "SHA", "RSA", "PAdES", "TOTP", "VNEID"}
+ENGLISH = re.compile(
+    r"\b(the|and|is|are|not|cannot|can't|failed|error|missing|found|should|must|with|from|this|"
+    r"that|which|please|does|exist|only|default|folder|file|repeatable|show|help|message|exit|"
+    r"usage|options|positional|arguments|required|invalid|choice|expected|argument)\b",
+    re.I,
+)
+CODE = re.compile(
+    r"`[^`]*`|--?[a-z][a-z0-9-]*|\{[^}]*\}|%\([a-z_]+\)[a-z]|\S+\.(?:py|csv|ipynb|yml|html|xlsx|db)\b"
+    r"|[a-z_]+/[a-z_/<>.-]*|https?://\S+"
+)
+ACRONYMS = {
+    "PDF",
+    "CSV",
+    "HTML",
+    "SMTP",
+    "UTF",
+    "ID",
+    "URL",
+    "OK",
+    "PKI",
+    "CA",
+    "CRL",
+    "OTP",
+    "UBND",
+    "HĐND",
+    "DVC",
+    "NBGRADER",
+    "NFC",
+    "JSON",
+    "XLSX",
+    "USB",
+    "CPU",
+    "RAM",
+    "IP",
+    "MB",
+    "GB",
+    "KB",
+    "II",
+    "III",
+    "IV",
+    "YAML",
+    "NOTEBOOK",
+    "SHA",
+    "RSA",
+    "PAdES",
+    "TOTP",
+    "VNEID",
+}
 
 
 def english_in(text: str) -> list[str]:
@@ -54,8 +94,11 @@ def keys_the_code_asks_for():
     literal, prefixes = set(), set()
     for path in (ROOT / "src" / "kynangso").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) == "text" \
-                    and node.args:
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "attr", getattr(node.func, "id", "")) == "text"
+                and node.args
+            ):
                 arg = node.args[0]
                 if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                     literal.add((path.name, arg.value))

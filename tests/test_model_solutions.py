@@ -36,8 +36,9 @@ def graded_class(tmp_path_factory):
         notebooks = {}
         for path in nbm.graded_notebooks(m.source):
             source = nbm.read(path)
-            notebooks[path.name] = simulate.fill(nbm.read(root / "release" / m.id / path.name), source,
-                                                 simulate.solutions(source))
+            notebooks[path.name] = simulate.fill(
+                nbm.read(root / "release" / m.id / path.name), source, simulate.solutions(source)
+            )
         for s in students:
             simulate.write_submission(root, s, m.id, notebooks, WHEN)
     assert cli.main(["grade", "lop", "--no-progress"]) == 0
@@ -54,8 +55,11 @@ def test_every_model_solution_gets_every_autograded_point(graded_class):
             assert sorted(subs) == students
             for student, sub in subs.items():
                 for nb in sub.notebooks:
-                    lost += [(m.id, student, g.name) for g in nb.grades
-                             if g.auto_score is not None and g.auto_score < g.max_score]
+                    lost += [
+                        (m.id, student, g.name)
+                        for g in nb.grades
+                        if g.auto_score is not None and g.auto_score < g.max_score
+                    ]
     assert lost == []
 
 

@@ -9,8 +9,16 @@ ANSWER = "x = 1\n### BEGIN SOLUTION\ny = 2\n### END SOLUTION\nprint(y)"
 
 
 def meta(gid, grade=False, solution=False, points=None, mistakes=None):
-    m = {"nbgrader": {"grade": grade, "solution": solution, "locked": not solution, "grade_id": gid,
-                      "schema_version": 3, "task": False}}
+    m = {
+        "nbgrader": {
+            "grade": grade,
+            "solution": solution,
+            "locked": not solution,
+            "grade_id": gid,
+            "schema_version": 3,
+            "task": False,
+        }
+    }
     if points is not None:
         m["nbgrader"]["points"] = points
     if mistakes is not None:
@@ -19,16 +27,20 @@ def meta(gid, grade=False, solution=False, points=None, mistakes=None):
 
 
 def sample():
-    return new_notebook(cells=[
-        new_markdown_cell("# Bài\n## Mục tiêu\n- a"),
-        new_markdown_cell("**Câu 1** (2 điểm) Tính y."),
-        new_code_cell(ANSWER, metadata=meta("q1_answer", solution=True, mistakes=["y = 3"])),
-        new_code_cell('"""Kiểm tra y."""\nassert y == 2\n### BEGIN HIDDEN TESTS\nassert y > 1\n### END HIDDEN TESTS',
-                      metadata=meta("q1_tests", grade=True, points=2)),
-        new_markdown_cell("**Câu 2** (1,5 điểm) Viết."),
-        new_markdown_cell("mẫu", metadata=meta("q2_written", grade=True, solution=True, points=1.5)),
-        new_markdown_cell("## Ghi nhớ"),
-    ])
+    return new_notebook(
+        cells=[
+            new_markdown_cell("# Bài\n## Mục tiêu\n- a"),
+            new_markdown_cell("**Câu 1** (2 điểm) Tính y."),
+            new_code_cell(ANSWER, metadata=meta("q1_answer", solution=True, mistakes=["y = 3"])),
+            new_code_cell(
+                '"""Kiểm tra y."""\nassert y == 2\n### BEGIN HIDDEN TESTS\nassert y > 1\n### END HIDDEN TESTS',
+                metadata=meta("q1_tests", grade=True, points=2),
+            ),
+            new_markdown_cell("**Câu 2** (1,5 điểm) Viết."),
+            new_markdown_cell("mẫu", metadata=meta("q2_written", grade=True, solution=True, points=1.5)),
+            new_markdown_cell("## Ghi nhớ"),
+        ]
+    )
 
 
 def test_questions_points_and_cells():

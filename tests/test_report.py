@@ -31,8 +31,18 @@ from conftest import ROOT
 
 MODULES = ["00-lam-quen", "01-thu-dien-tu", "03-dich-vu-cong"]
 EMPTY, IDLE = "VT27", "VT28"
-SHEETS = ["Tổng quan", "Mô-đun", "Phân bố điểm", "Theo đơn vị", "Đơn vị × mô-đun", "Theo kỹ năng", "Học viên",
-          "Bài nộp", "Câu hỏi", "Lỗi thường gặp"]
+SHEETS = [
+    "Tổng quan",
+    "Mô-đun",
+    "Phân bố điểm",
+    "Theo đơn vị",
+    "Đơn vị × mô-đun",
+    "Theo kỹ năng",
+    "Học viên",
+    "Bài nộp",
+    "Câu hỏi",
+    "Lỗi thường gặp",
+]
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +52,16 @@ def graded(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("KYNANGSO_HOME", str(ROOT))
         mp.setenv("KYNANGSO_COHORTS", str(cohorts))
-        root = fakecohort.build("bao-cao", 40, seed=7, module_ids=MODULES, empty_units=(EMPTY,),
-                                idle_units=(IDLE,), fail_rate=0.12, work=cohorts)
+        root = fakecohort.build(
+            "bao-cao",
+            40,
+            seed=7,
+            module_ids=MODULES,
+            empty_units=(EMPTY,),
+            idle_units=(IDLE,),
+            fail_rate=0.12,
+            work=cohorts,
+        )
         assert cli.main(["report", "bao-cao"]) == 0
     return root
 
@@ -79,7 +97,9 @@ class Facts:
             for p in nbm.graded_notebooks(mod.source):
                 for c in nbm.read(p).cells:
                     if nbm.grade_id(c):
-                        self.kinds[(m, nbm.grade_id(c))] = "test" if nbm.is_test(c) else "manual" if nbm.is_manual(c) else "answer"
+                        self.kinds[(m, nbm.grade_id(c))] = (
+                            "test" if nbm.is_test(c) else "manual" if nbm.is_manual(c) else "answer"
+                        )
             self.competence.update({(m, q): code for q, code in mod.questions.items()})
         self.max_score, self.score, self.grades, self.in_gradebook = {}, {}, {}, set()
         with course.gradebook(root) as gb:
@@ -89,8 +109,9 @@ class Facts:
                     key = (sub.student.id, a.name)
                     self.in_gradebook.add(key)
                     self.score[key] = sub.score
-                    self.grades[key] = [(g.name, g.score, g.max_score, g.needs_manual_grade)
-                                        for nb in sub.notebooks for g in nb.grades]
+                    self.grades[key] = [
+                        (g.name, g.score, g.max_score, g.needs_manual_grade) for nb in sub.notebooks for g in nb.grades
+                    ]
 
     def state(self, student, module):
         key = (student, module)
@@ -188,8 +209,11 @@ def test_module_scores_are_the_gradebooks(facts, book, html_tables):
         scores = [facts.percent((s, m)) for s in facts.roster if facts.state(s, m) == "graded"]
         got = rows[m]
         assert got["Điểm tối đa"] == facts.max_score[m]
-        assert (got["Đã chấm"], got["Không chấm được"], got["Chưa nộp"]) == (states["graded"], states["failed"],
-                                                                              states["missing"])
+        assert (got["Đã chấm"], got["Không chấm được"], got["Chưa nộp"]) == (
+            states["graded"],
+            states["failed"],
+            states["missing"],
+        )
         assert got["Điểm trung bình (%)"] == pytest.approx(mean(scores))
         assert (got["Thấp nhất (%)"], got["Cao nhất (%)"]) == pytest.approx((min(scores), max(scores)))
         assert html_rows[m]["Điểm trung bình (%)"] == vn(mean(scores))
@@ -197,7 +221,9 @@ def test_module_scores_are_the_gradebooks(facts, book, html_tables):
     overview = {r["Chỉ số"]: r["Giá trị"] for r in sheet(book, "Tổng quan")}
     assert overview["Học viên"] == len(facts.roster)
     assert overview["Bài đã chấm"] == len(facts.graded())
-    assert overview["Điểm trung bình của bài đã chấm (%)"] == pytest.approx(mean(facts.percent(k) for k in facts.graded()))
+    assert overview["Điểm trung bình của bài đã chấm (%)"] == pytest.approx(
+        mean(facts.percent(k) for k in facts.graded())
+    )
 
 
 def test_score_distribution_counts_every_graded_submission(facts, book):
@@ -281,13 +307,20 @@ def test_most_frequent_failure_messages_come_from_the_autograded_notebooks(facts
     for s, m in facts.graded():
         for path in (graded / "autograded" / s / m).glob("*.ipynb"):
             nb = json.loads(path.read_text(encoding="utf-8"))
-            blank = {nbm.question_of(c["metadata"]["nbgrader"]["grade_id"]) for c in nb["cells"]
-                     for o in c.get("outputs", []) if o.get("ename") == "NotImplementedError"}
+            blank = {
+                nbm.question_of(c["metadata"]["nbgrader"]["grade_id"])
+                for c in nb["cells"]
+                for o in c.get("outputs", [])
+                if o.get("ename") == "NotImplementedError"
+            }
             for c in nb["cells"]:
                 gid = c.get("metadata", {}).get("nbgrader", {}).get("grade_id")
                 for o in c.get("outputs", []):
-                    if (o.get("output_type") == "error" and facts.kinds.get((m, gid)) == "test"
-                            and nbm.question_of(gid) not in blank):
+                    if (
+                        o.get("output_type") == "error"
+                        and facts.kinds.get((m, gid)) == "test"
+                        and nbm.question_of(gid) not in blank
+                    ):
                         counts[(m, gid, o["evalue"])] += 1
     rows = sheet(book, "Lỗi thường gặp")
     assert rows and rows[0]["Số bài"] == max(counts.values())
@@ -350,8 +383,10 @@ def test_write_returns_the_page_and_the_workbook_it_wrote(graded, tmp_path, monk
     assert overview["Ngưỡng cảnh báo (%)"] == pytest.approx(60)
     assert "Ngưỡng cảnh báo: 60%." in page.read_text(encoding="utf-8")
     # a relative folder is taken from the cohort's
-    assert reports.write(graded, out=Path("bao-cao-rieng")) == (graded / "bao-cao-rieng" / "bao-cao.html",
-                                                               graded / "bao-cao-rieng" / "bao-cao.xlsx")
+    assert reports.write(graded, out=Path("bao-cao-rieng")) == (
+        graded / "bao-cao-rieng" / "bao-cao.html",
+        graded / "bao-cao-rieng" / "bao-cao.xlsx",
+    )
 
 
 def test_tables_are_keyed_by_english_ids_and_labelled_by_the_catalogue(graded, book):
@@ -383,7 +418,8 @@ def test_the_verb_speaks_the_catalogue(graded, tmp_path, monkeypatch, capsys):
     assert capsys.readouterr().out.strip() == messages.text("reports.error.threshold")
     assert cli.main(["report", "khong-co-lop-nay"]) == 2
     assert capsys.readouterr().out.strip() == messages.text(
-        "reports.error.no_cohort", cohort="khong-co-lop-nay", path=graded.parent / "khong-co-lop-nay")
+        "reports.error.no_cohort", cohort="khong-co-lop-nay", path=graded.parent / "khong-co-lop-nay"
+    )
     monkeypatch.setenv("KYNANGSO_COHORTS", str(tmp_path))
     (tmp_path / "moi").mkdir()
     with pytest.raises(SystemExit, match="chưa có sổ điểm"):

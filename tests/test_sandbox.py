@@ -1,4 +1,4 @@
-"""Tamper-proof grading (issue 9): attacks a learner could try, each a submission whose answers are
+"""Tamper-proof grading: attacks a learner could try, each a submission whose answers are
 wrong plus the attack; each must score exactly what the wrong answers alone score.
 
 An attack that "works" is written to profit: if it can read the hidden tests, reach the network
@@ -30,25 +30,35 @@ pytestmark = pytest.mark.skipif(sandbox.available() is not None, reason=f"no san
 
 
 def attack_read(paths):
-    return ("import os\nfor _p in %r:\n    try:\n        _t = open(_p, 'rb').read(4096)\n    except OSError:\n"
-            "        continue\n    if _t:\n%s" % (paths, PROFIT.replace("    ", "        ")))
+    return (
+        "import os\nfor _p in %r:\n    try:\n        _t = open(_p, 'rb').read(4096)\n    except OSError:\n"
+        "        continue\n    if _t:\n%s" % (paths, PROFIT.replace("    ", "        "))
+    )
 
 
 ATTACKS = {
     # reading the hidden tests: the source notebooks, this cohort's files, the repository's history
-    "read-hidden-tests": lambda ctx: attack_read([
-        str(course.paths.notebooks_dir() / MODULE / NAME), str(ctx["root"] / "gradebook.db"),
-        str(ctx["root"] / "autograded" / "read-hidden-tests" / MODULE / NAME),
-        str(ctx["root"] / "release" / MODULE / NAME), str(course.paths.project_root() / ".git" / "HEAD")]),
+    "read-hidden-tests": lambda ctx: attack_read(
+        [
+            str(course.paths.notebooks_dir() / MODULE / NAME),
+            str(ctx["root"] / "gradebook.db"),
+            str(ctx["root"] / "autograded" / "read-hidden-tests" / MODULE / NAME),
+            str(ctx["root"] / "release" / MODULE / NAME),
+            str(course.paths.project_root() / ".git" / "HEAD"),
+        ]
+    ),
     "write-gradebook": lambda ctx: (
         "import sqlite3\ntry:\n    _c = sqlite3.connect(%r)\n    _c.execute('update grade set auto_score = 99')\n"
-        "    _c.commit()\nexcept Exception:\n    pass\n" % str(ctx["root"] / "gradebook.db")),
+        "    _c.commit()\nexcept Exception:\n    pass\n" % str(ctx["root"] / "gradebook.db")
+    ),
     "network-access": lambda ctx: (
         "import socket\ntry:\n    socket.create_connection(('127.0.0.1', %d), timeout=2).sendall(b'leak')\n"
-        "except OSError:\n    pass\nelse:\n%s" % (ctx["port"], PROFIT)),
+        "except OSError:\n    pass\nelse:\n%s" % (ctx["port"], PROFIT)
+    ),
     "write-outside-folder": lambda ctx: (
         "for _p in %r:\n    try:\n        open(_p, 'w').write('pwned')\n    except OSError:\n        pass\n"
-        % [str(ctx["outside"]), str(ctx["root"] / "submitted" / "witness" / MODULE / NAME)]),
+        % [str(ctx["outside"]), str(ctx["root"] / "submitted" / "witness" / MODULE / NAME)]
+    ),
     "sys-exit": lambda ctx: "import sys\nsys.exit(0)\n",
     # another official's kernel killed while it is being graded would lose their submission
     "kill-other-kernels": lambda ctx: (
@@ -57,10 +67,12 @@ ATTACKS = {
         "        try:\n            _cmd = open(f'/proc/{_d}/cmdline', 'rb').read()\n"
         "            if b'ipykernel' in _cmd or b'kynangso' in _cmd or b'nbgrader' in _cmd:\n"
         "                os.kill(int(_d), signal.SIGKILL)\n        except OSError:\n            pass\n"
-        "    time.sleep(0.05)\n"),
+        "    time.sleep(0.05)\n"
+    ),
     "script-in-output": lambda ctx: (
         "from IPython.display import HTML, display\n"
-        "display(HTML('<script>window.PWNED = 1</script><img src=x onerror=\"alert(1)\">'))\n"),
+        "display(HTML('<script>window.PWNED = 1</script><img src=x onerror=\"alert(1)\">'))\n"
+    ),
 }
 # Attacks on the verdict from inside the learner's kernel. They fail because test cells run in the
 # trusted kernel (trusted.py), which only receives the answers as data.
@@ -69,22 +81,26 @@ IN_KERNEL = {
         "import ast\nclass _Swallow(ast.NodeTransformer):\n    def visit_Module(self, node):\n"
         "        body = ast.Try(body=node.body or [ast.Pass()], handlers=[ast.ExceptHandler(type=None, name=None, "
         "body=[ast.Pass()])], orelse=[], finalbody=[])\n        node.body = [body]\n"
-        "        return ast.fix_missing_locations(node)\nget_ipython().ast_transformers.append(_Swallow())\n"),
+        "        return ast.fix_missing_locations(node)\nget_ipython().ast_transformers.append(_Swallow())\n"
+    ),
     "input-transformer": "get_ipython().input_transformers_post.append(lambda lines: ['pass\\n'])\n",
     # the hidden tests load the data through the course package: make it agree with the wrong answer
     "patch-testing-functions": (
         "import kynangso.data, pandas\n_real, _n = kynangso.data.load, [0]\n"
         "def _fake(name, *a, **k):\n    _n[0] += 1\n"
         "    return pandas.DataFrame({'dan_so': [20, 8]}) if _n[0] == 1 else _real(name, *a, **k)\n"
-        "kynangso.data.load = _fake\n"),
+        "kynangso.data.load = _fake\n"
+    ),
     "eq-always-true": (
         "class _Yes(int):\n    def __eq__(self, other):\n        return True\n    def __ne__(self, other):\n"
-        "        return True\n    __hash__ = int.__hash__\ntong_dan_so = _Yes(len(bang))\n"),
+        "        return True\n    __hash__ = int.__hash__\ntong_dan_so = _Yes(len(bang))\n"
+    ),
     "fake-type-builtin": (
         "import builtins\nclass _Lie:\n    __eq__ = __ne__ = __gt__ = lambda self, other: True\n"
         "_isinstance = builtins.isinstance\n"
         "builtins.isinstance = lambda o, t: (t is not bool) if o.__class__ is _Lie else _isinstance(o, t)\n"
-        "tong_dan_so = _Lie()\n"),
+        "tong_dan_so = _Lie()\n"
+    ),
 }
 
 
@@ -113,14 +129,18 @@ def attacked(tmp_path_factory):
                 conn.close()
             except OSError:
                 pass
+
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     ctx = {"root": root, "port": server.getsockname()[1], "outside": tmp / "outside.txt"}
     submit("wrong-only", wrong)
     submit("witness", best)
     submit("os-exit", {gid["q5"]: "import os\nos._exit(0)\n"})  # blank answers score 0: so must this
-    submit("shadow-pandas-module", wrong, raw={"pandas.py": b"raise ImportError('shadow pandas')\n",
-                                               "kynangso.py": b"raise ImportError('shadow')\n"})
+    submit(
+        "shadow-pandas-module",
+        wrong,
+        raw={"pandas.py": b"raise ImportError('shadow pandas')\n", "kynangso.py": b"raise ImportError('shadow')\n"},
+    )
     for name, code in ATTACKS.items():
         # the attack runs where the wrong answer to q4 is, after it
         submit(name, {**wrong, gid["q4"]: WRONG_Q4 + code(ctx)})
@@ -128,8 +148,22 @@ def attacked(tmp_path_factory):
         submit(name, {**wrong, gid["q4"]: WRONG_Q4 + code})  # after the wrong answer to q4
     witness_before = (root / "submitted" / "witness" / MODULE / NAME).read_bytes()
     try:
-        assert cli.main(["grade", "atk", "--module", MODULE, "--no-progress", "--cell-timeout", "10",
-                         "--notebook-timeout", "40"]) == 0
+        assert (
+            cli.main(
+                [
+                    "grade",
+                    "atk",
+                    "--module",
+                    MODULE,
+                    "--no-progress",
+                    "--cell-timeout",
+                    "10",
+                    "--notebook-timeout",
+                    "40",
+                ]
+            )
+            == 0
+        )
         assert cli.main(["feedback", "atk", "--module", MODULE, "--no-progress"]) == 0
     finally:
         stop.set()
@@ -137,8 +171,14 @@ def attacked(tmp_path_factory):
         server.close()
     with course.gradebook(root) as gb:
         scores = {s.student.id: s.score for s in gb.assignment_submissions(MODULE)}
-    yield {"root": root, "scores": scores, "received": received, "outside": ctx["outside"],
-           "witness_before": witness_before, "best": best}
+    yield {
+        "root": root,
+        "scores": scores,
+        "received": received,
+        "outside": ctx["outside"],
+        "witness_before": witness_before,
+        "best": best,
+    }
     mp.undo()
 
 
@@ -187,17 +227,21 @@ def test_an_attack_from_inside_the_kernel_gains_nothing(attacked, name):
 # ---------------------------------------------------------------- one submission harming the next
 # Graded on one worker, in name order: each attacker is graded right before its victim (an honest
 # official with right answers), so whatever the attacker leaves behind meets the victim's kernel.
-LEFTOVER = ("import os, time, signal\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
-            "        _end = time.time() + 25\n        while time.time() < _end:\n%s"
-            "            time.sleep(0.02)\n    os._exit(0)\nos.wait()\n")
+LEFTOVER = (
+    "import os, time, signal\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
+    "        _end = time.time() + 25\n        while time.time() < _end:\n%s"
+    "            time.sleep(0.02)\n    os._exit(0)\nos.wait()\n"
+)
 LEFTOVERS = {
     "k1-kill-everything": LEFTOVER % "            try:\n                os.kill(-1, signal.SIGKILL)\n"
-                                     "            except OSError:\n                pass\n",
+    "            except OSError:\n                pass\n",
     "s1-stop-everything": LEFTOVER % "            try:\n                os.kill(-1, signal.SIGSTOP)\n"
-                                     "            except OSError:\n                pass\n",
-    "p1-hold-processes": ("import os, time\n_kids = 0\nwhile _kids < 400:\n    try:\n        _pid = os.fork()\n"
-                          "    except OSError:\n        break\n    if _pid == 0:\n        os.setsid()\n"
-                          "        time.sleep(25)\n        os._exit(0)\n    _kids += 1\n"),
+    "            except OSError:\n                pass\n",
+    "p1-hold-processes": (
+        "import os, time\n_kids = 0\nwhile _kids < 400:\n    try:\n        _pid = os.fork()\n"
+        "    except OSError:\n        break\n    if _pid == 0:\n        os.setsid()\n"
+        "        time.sleep(25)\n        os._exit(0)\n    _kids += 1\n"
+    ),
 }
 HUGE = 30_000_000  # characters of a wrong answer that a test's message quotes
 
@@ -241,8 +285,11 @@ def test_no_process_of_a_submission_survives_its_grading(neighbours):
     import psutil
 
     root = str(neighbours["root"])
-    left = [p.pid for p in psutil.process_iter(["cwd"]) if (p.info["cwd"] or "").startswith("/tmp/kynangso-kernels-")
-            or (p.info["cwd"] or "").startswith(root)]
+    left = [
+        p.pid
+        for p in psutil.process_iter(["cwd"])
+        if (p.info["cwd"] or "").startswith("/tmp/kynangso-kernels-") or (p.info["cwd"] or "").startswith(root)
+    ]
     assert left == []
 
 
@@ -263,13 +310,15 @@ def test_a_huge_wrong_answer_stays_small_everywhere(neighbours):
 
 # ---------------------------------------------------------------- the answer key
 # Each cheat profits only if it reaches the key: then it answers right (the model solution).
-WORKDAYS_CHEAT = ("try:\n    from kynangso.workdays import is_working_day as la_ngay_lam_viec, add_working_days as "
-                  "ngay_lam_viec_thu_n, due_date as han_giai_quyet\nexcept ImportError:\n    pass\n"
-                  "import kynangso, os\n_f = os.path.join(kynangso.__path__[0], 'workdays.py')\n"
-                  "try:\n    _code = open(_f).read()\nexcept OSError:\n    _code = ''\n"
-                  "if 'def due_date' in _code:\n    _ns = {}\n    exec(_code, _ns)\n"
-                  "    la_ngay_lam_viec, ngay_lam_viec_thu_n = _ns['is_working_day'], _ns['add_working_days']\n"
-                  "    han_giai_quyet = _ns['due_date']\n")
+WORKDAYS_CHEAT = (
+    "try:\n    from kynangso.workdays import is_working_day as la_ngay_lam_viec, add_working_days as "
+    "ngay_lam_viec_thu_n, due_date as han_giai_quyet\nexcept ImportError:\n    pass\n"
+    "import kynangso, os\n_f = os.path.join(kynangso.__path__[0], 'workdays.py')\n"
+    "try:\n    _code = open(_f).read()\nexcept OSError:\n    _code = ''\n"
+    "if 'def due_date' in _code:\n    _ns = {}\n    exec(_code, _ns)\n"
+    "    la_ngay_lam_viec, ngay_lam_viec_thu_n = _ns['is_working_day'], _ns['add_working_days']\n"
+    "    han_giai_quyet = _ns['due_date']\n"
+)
 
 
 def key_cheat(solution: str) -> str:
@@ -277,11 +326,15 @@ def key_cheat(solution: str) -> str:
 
     from kynangso import paths
 
-    files = [str(paths.datasets_dir() / "dap-an" / "hop_thu_dau_hieu.csv"),
-             str(course.paths.project_root() / "src" / "kynangso" / "key" / "mailbox.py")]
-    return ("_thay = False\nfor _p in %r:\n    try:\n        _thay = _thay or 'dau_hieu' in open(_p).read()\n"
-            "    except OSError:\n        pass\ntry:\n    import kynangso.key.mailbox\n    _thay = True\n"
-            "except ImportError:\n    pass\nif _thay:\n%s" % (files, textwrap.indent(solution, "    ")))
+    files = [
+        str(paths.datasets_dir() / "dap-an" / "hop_thu_dau_hieu.csv"),
+        str(course.paths.project_root() / "src" / "kynangso" / "key" / "mailbox.py"),
+    ]
+    return (
+        "_thay = False\nfor _p in %r:\n    try:\n        _thay = _thay or 'dau_hieu' in open(_p).read()\n"
+        "    except OSError:\n        pass\ntry:\n    import kynangso.key.mailbox\n    _thay = True\n"
+        "except ImportError:\n    pass\nif _thay:\n%s" % (files, textwrap.indent(solution, "    "))
+    )
 
 
 @pytest.fixture(scope="module")

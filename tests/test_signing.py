@@ -13,25 +13,30 @@ from PIL import Image
 from kynangso import cli, letters, signing
 from kynangso.pki import VN_TZ, TrainingPKI
 
-CHAIR = {"ma_can_bo": "cb0001", "ho_ten": "Phan Văn Đ", "co_quan": "UBND huyện",
-         "email": "dpv.vt00@vinhtuong.example"}
+CHAIR = {"ma_can_bo": "cb0001", "ho_ten": "Phan Văn Đ", "co_quan": "UBND huyện", "email": "dpv.vt00@vinhtuong.example"}
 
 
 def altered(data: bytes) -> bytes:
     """The signed file with one byte of its signed content changed (the document's title)."""
     at = data.find(b"/Title")
     assert 0 < at < data.find(b"/ByteRange"), "the title must be inside the signed range"
-    return data[:at] + b"/Titlf" + data[at + 6:]
+    return data[:at] + b"/Titlf" + data[at + 6 :]
 
 
 def letter():
     doc = letters.Letter(
         issuer=[("UBND TỈNH VĨNH PHÚC", "R"), ("ỦY BAN NHÂN DÂN", "B"), ("HUYỆN VĨNH TƯỜNG", "B")],
-        number="Số: 45/UBND-VP", place_date="Vĩnh Tường, ngày 12 tháng 4 năm 2022", title="",
-        subject="V/v ký số văn bản đi", recipients="Kính gửi: UBND các xã, thị trấn.",
+        number="Số: 45/UBND-VP",
+        place_date="Vĩnh Tường, ngày 12 tháng 4 năm 2022",
+        title="",
+        subject="V/v ký số văn bản đi",
+        recipients="Kính gửi: UBND các xã, thị trấn.",
         paragraphs=["Từ ngày 01/5/2022, mọi văn bản đi của các đơn vị được ký số."],
-        authority=["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"], signer=CHAIR["ho_ten"], to_list=["- Như trên;", "- Lưu: VT, VP."],
-        signed_mark="")
+        authority=["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"],
+        signer=CHAIR["ho_ten"],
+        to_list=["- Như trên;", "- Lưu: VT, VP."],
+        signed_mark="",
+    )
     return letters.layout(doc)
 
 
@@ -89,13 +94,22 @@ def test_visible_signature_is_blue_with_the_red_seal_on_its_left_third(signed, t
         pytest.skip("poppler-utils is not installed (.ci/run installs it)")
     data, (x1, y1, x2, y2) = signed
     (tmp_path / "s.pdf").write_bytes(data)
-    subprocess.run(["pdftoppm", "-png", "-r", "72", "-singlefile", str(tmp_path / "s.pdf"), str(tmp_path / "p")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "72", "-singlefile", str(tmp_path / "s.pdf"), str(tmp_path / "p")], check=True
+    )
     page = Image.open(tmp_path / "p.png").convert("RGB")
     h = page.height
     crop = page.crop((int(x1), int(h - y2), int(x2), int(h - y1)))
     w = crop.width
-    red = [x for x in range(w) for y in range(crop.height) if (lambda p: p[0] > 150 and p[1] < 90 and p[2] < 90)(crop.getpixel((x, y)))]
-    blue = [x for x in range(w) for y in range(crop.height) if (lambda p: p[2] > 120 and p[0] < 90)(crop.getpixel((x, y)))]
+    red = [
+        x
+        for x in range(w)
+        for y in range(crop.height)
+        if (lambda p: p[0] > 150 and p[1] < 90 and p[2] < 90)(crop.getpixel((x, y)))
+    ]
+    blue = [
+        x for x in range(w) for y in range(crop.height) if (lambda p: p[2] > 120 and p[0] < 90)(crop.getpixel((x, y)))
+    ]
     assert len(red) > 30 and max(red) < 0.45 * w, "the seal sits on the left of the signature"
     assert len(blue) > 30 and max(blue) > 0.7 * w, "the blue signature runs across the box"
 
@@ -106,26 +120,45 @@ def test_independent_check_with_poppler_pdfsig(pki, signed, tmp_path):
     nss = tmp_path / "nss"
     nss.mkdir()
     subprocess.run(["certutil", "-N", "-d", f"sql:{nss}", "--empty-password"], check=True)
-    subprocess.run(["certutil", "-A", "-d", f"sql:{nss}", "-n", "goc-thuc-hanh", "-t", "CT,C,C",
-                    "-i", str(pki.folder / "goc.pem")], check=True)
-    subprocess.run(["certutil", "-A", "-d", f"sql:{nss}", "-n", "ca-cap", "-t", ",,",
-                    "-i", str(pki.folder / "ca-cap.pem")], check=True)
+    subprocess.run(
+        [
+            "certutil",
+            "-A",
+            "-d",
+            f"sql:{nss}",
+            "-n",
+            "goc-thuc-hanh",
+            "-t",
+            "CT,C,C",
+            "-i",
+            str(pki.folder / "goc.pem"),
+        ],
+        check=True,
+    )
+    subprocess.run(
+        ["certutil", "-A", "-d", f"sql:{nss}", "-n", "ca-cap", "-t", ",,", "-i", str(pki.folder / "ca-cap.pem")],
+        check=True,
+    )
     data, _ = signed
     (tmp_path / "ky.pdf").write_bytes(data)
-    out = subprocess.run(["pdfsig", "-nssdir", f"sql:{nss}", str(tmp_path / "ky.pdf")],
-                         capture_output=True, text=True).stdout
+    out = subprocess.run(
+        ["pdfsig", "-nssdir", f"sql:{nss}", str(tmp_path / "ky.pdf")], capture_output=True, text=True
+    ).stdout
     assert "Signature is Valid" in out and "Certificate is Trusted" in out, out
     (tmp_path / "sua.pdf").write_bytes(altered(data))
-    out = subprocess.run(["pdfsig", "-nssdir", f"sql:{nss}", str(tmp_path / "sua.pdf")],
-                         capture_output=True, text=True).stdout
+    out = subprocess.run(
+        ["pdfsig", "-nssdir", f"sql:{nss}", str(tmp_path / "sua.pdf")], capture_output=True, text=True
+    ).stdout
     assert "Signature is Valid" not in out, out
 
 
 def test_sign_command_for_instructors(tmp_path, capsys):
     pdf, _ = letter()
     (tmp_path / "in.pdf").write_bytes(pdf)
-    assert cli.main(["sign", str(tmp_path / "in.pdf"), "--out", str(tmp_path / "out.pdf"),
-                     "--pki", str(tmp_path / "pki")]) == 0
+    assert (
+        cli.main(["sign", str(tmp_path / "in.pdf"), "--out", str(tmp_path / "out.pdf"), "--pki", str(tmp_path / "pki")])
+        == 0
+    )
     out = capsys.readouterr().out
     assert "Hợp lệ" in out and str(tmp_path / "pki" / "goc.pem") in out
     [r] = signing.check_pdf((tmp_path / "out.pdf").read_bytes(), TrainingPKI.load(tmp_path / "pki"))
@@ -146,10 +179,13 @@ def test_works_inside_a_running_event_loop_as_in_a_jupyter_kernel(pki):
     assert [r.verdict for r in asyncio.run(in_kernel())] == ["hop_le"]
 
 
-@pytest.mark.parametrize("official,name", [
-    ({"co_quan": "UBND huyện", "ma_don_vi": "VT00"}, "UBND huyện Vĩnh Tường"),
-    ({"co_quan": "Phòng Tư pháp", "ma_don_vi": "VT00"}, "Phòng Tư pháp huyện Vĩnh Tường"),
-    ({"co_quan": "UBND xã An Tường", "ma_don_vi": "VT04"}, "UBND xã An Tường"),
-])
+@pytest.mark.parametrize(
+    "official,name",
+    [
+        ({"co_quan": "UBND huyện", "ma_don_vi": "VT00"}, "UBND huyện Vĩnh Tường"),
+        ({"co_quan": "Phòng Tư pháp", "ma_don_vi": "VT00"}, "Phòng Tư pháp huyện Vĩnh Tường"),
+        ({"co_quan": "UBND xã An Tường", "ma_don_vi": "VT04"}, "UBND xã An Tường"),
+    ],
+)
 def test_stamp_carries_the_agency_full_name(official, name):
     assert signing.agency_name(official) == name

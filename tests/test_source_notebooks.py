@@ -17,6 +17,7 @@ def test_stored_in_order_from_a_fresh_kernel(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_free_of_volatile_metadata(path):
     from kynangso.authoring import tidy
+
     assert not tidy.needs_tidy(path), "run `kynangso tidy`"
 
 

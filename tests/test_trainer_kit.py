@@ -69,12 +69,15 @@ def test_test_cell_must_say_what_it_checks():
     assert ("test-purpose", 4) in problems_of(nb)
 
 
-@pytest.mark.parametrize("code", [
-    "import pandas as pd\nbang = pd.read_csv('/home/thuy/Downloads/don_vi.csv')",
-    "import pandas as pd\nbang = pd.read_csv('don_vi.csv')",
-    "import requests\nbang = requests.get('http://du-lieu.example/don_vi.csv')",
-    "with open('C:\\\\Users\\\\a\\\\don_vi.csv') as f:\n    pass",
-])
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import pandas as pd\nbang = pd.read_csv('/home/thuy/Downloads/don_vi.csv')",
+        "import pandas as pd\nbang = pd.read_csv('don_vi.csv')",
+        "import requests\nbang = requests.get('http://du-lieu.example/don_vi.csv')",
+        "with open('C:\\\\Users\\\\a\\\\don_vi.csv') as f:\n    pass",
+    ],
+)
 def test_data_only_through_the_package(code):
     nb = new.assignment("Mẫu")
     nb.cells[1].source = code
@@ -87,7 +90,8 @@ def test_release_must_run_must_not_leak_and_must_be_quick(monkeypatch):
     nb.cells.insert(5, nbformat.v4.new_code_cell("ty_le = so_thi_tran / 28"))
     # a public test line that gives the solution away
     nb.cells[4].source = nb.cells[4].source.replace(
-        "import numbers", "import numbers\n_mau = len(bang[bang[\"loai\"] == \"thi_tran\"])")
+        "import numbers", 'import numbers\n_mau = len(bang[bang["loai"] == "thi_tran"])'
+    )
     monkeypatch.setattr(run_rules, "MAX_SECONDS", 0)
     found = problems_of(nb, run=True)
     assert ("release-runs", 5) in found
@@ -119,7 +123,7 @@ def test_an_unknown_module_is_named_in_vietnamese(capsys):
     for verb in ("check", "build"):
         assert cli.main([verb, "--module", "99-khong-co", "--no-run"]) == 2
         out = capsys.readouterr().out
-        assert "không có mô-đun \"99-khong-co\" trong course/manifest.yml" in out and "00-lam-quen" in out
+        assert 'không có mô-đun "99-khong-co" trong course/manifest.yml' in out and "00-lam-quen" in out
         assert "Traceback" not in out
 
 

@@ -26,8 +26,10 @@ def roundtrip(x):
     return Decoder()(json.loads(json.dumps(Encoder()(x))))
 
 
-@pytest.mark.parametrize("name", ["don_vi", "ho_so", "van_ban_den", "van_ban_di", "hop_truc_tuyen",
-                                  "don_hang_tmdt", "can_bo", "thu_tuc", "hop_thu"])
+@pytest.mark.parametrize(
+    "name",
+    ["don_vi", "ho_so", "van_ban_den", "van_ban_di", "hop_truc_tuyen", "don_hang_tmdt", "can_bo", "thu_tuc", "hop_thu"],
+)
 def test_every_course_table_comes_back_equal_with_its_dtypes(name):
     df = load(name)
     pd.testing.assert_frame_equal(roundtrip(df), df)
@@ -53,10 +55,28 @@ def test_the_shapes_answers_take_come_back_equal():
 
 def test_plain_values_keep_their_exact_types():
     vn = dt.timezone(dt.timedelta(hours=7))
-    for value in [0, 2**70, True, False, 1.5, "Vĩnh Tường", b"\x00\xff", None, [1, (2, "a")], {"k": {1, 2}},
-                  frozenset({3}), dt.date(2022, 4, 30), dt.datetime(2022, 6, 15, 14, 30, tzinfo=vn),
-                  dt.time(15, 0), dt.timedelta(days=2, seconds=5), pd.Timestamp("2022-12-31 08:00"),
-                  np.int64(28), np.float64(96.8), np.bool_(True), np.datetime64("2022-01-01T00:00:00")]:
+    for value in [
+        0,
+        2**70,
+        True,
+        False,
+        1.5,
+        "Vĩnh Tường",
+        b"\x00\xff",
+        None,
+        [1, (2, "a")],
+        {"k": {1, 2}},
+        frozenset({3}),
+        dt.date(2022, 4, 30),
+        dt.datetime(2022, 6, 15, 14, 30, tzinfo=vn),
+        dt.time(15, 0),
+        dt.timedelta(days=2, seconds=5),
+        pd.Timestamp("2022-12-31 08:00"),
+        np.int64(28),
+        np.float64(96.8),
+        np.bool_(True),
+        np.datetime64("2022-01-01T00:00:00"),
+    ]:
         back = roundtrip(value)
         assert type(back) is type(value) and back == value, value
     assert roundtrip(float("nan")) != roundtrip(float("nan"))  # still a NaN
@@ -135,8 +155,13 @@ def test_hostile_nodes_never_import_or_run_anything():
     assert isinstance(dec(["cls", "__main__", "Anything"]), Placeholder)
     assert dec(["cls", "pandas", "DataFrame"]) is pd.DataFrame
     assert isinstance(dec(["?", "os.system('x')"]), Placeholder)
-    for bad in (["frame", ["?", "x"], ["range", 0, 1, 1, None], [["np", "object", []]]], ["npv", "O", 1],
-                ["zzz"], [1, 2], {"a": 1}):
+    for bad in (
+        ["frame", ["?", "x"], ["range", 0, 1, 1, None], [["np", "object", []]]],
+        ["npv", "O", 1],
+        ["zzz"],
+        [1, 2],
+        {"a": 1},
+    ):
         with pytest.raises((ValueError, TypeError, KeyError, IndexError)):
             dec(bad)
     deep = "x"
@@ -147,8 +172,10 @@ def test_hostile_nodes_never_import_or_run_anything():
 
 
 def test_assigned_and_read_names():
-    code = ("import pandas as pd\nfrom x import y as z\nbang = 1\nbang2[0] = 2\nfig, ax = f()\nax.bar(1)\n"
-            "def tin_cay(t):\n    return t\nwith L() as lab:\n    pass\nfor i in r:\n    pass\nn += 1\n")
+    code = (
+        "import pandas as pd\nfrom x import y as z\nbang = 1\nbang2[0] = 2\nfig, ax = f()\nax.bar(1)\n"
+        "def tin_cay(t):\n    return t\nwith L() as lab:\n    pass\nfor i in r:\n    pass\nn += 1\n"
+    )
     assert names.assigned_names(code) == {"pd", "z", "bang", "bang2", "fig", "ax", "tin_cay", "lab", "i", "n"}
     assert names.read_names("assert so_xa == len(_bang), f'{ten}'") == {"so_xa", "len", "_bang", "ten"}
     assert names.assigned_names("this is not python") == set()
@@ -282,9 +309,11 @@ def test_an_interrupted_call_does_not_leak_either(pair):
 
 
 def test_only_module_scope_bindings_count_as_answers():
-    code = ("from datetime import datetime\nimport re\n\ndef ma_hop_le(ma):\n    khop = re.fullmatch('x', ma)\n"
-            "    datetime.strptime(ma, '%y')\n    return khop\n\nda = [a for a in range(3)]\nf = lambda b: b\n"
-            "try:\n    x = 1\nexcept ValueError as loi:\n    pass\n")
+    code = (
+        "from datetime import datetime\nimport re\n\ndef ma_hop_le(ma):\n    khop = re.fullmatch('x', ma)\n"
+        "    datetime.strptime(ma, '%y')\n    return khop\n\nda = [a for a in range(3)]\nf = lambda b: b\n"
+        "try:\n    x = 1\nexcept ValueError as loi:\n    pass\n"
+    )
     assert names.assigned_names(code) == {"datetime", "re", "ma_hop_le", "da", "f", "x", "loi"}
     assert names.assigned_names(code, imports=False) == {"ma_hop_le", "da", "f", "x", "loi"}
 
@@ -303,13 +332,15 @@ def test_the_runner_fetches_only_answers_never_the_courses_own_names(tmp_path):
             c.metadata["nbgrader"] = {"schema_version": 3, "locked": False, "task": False, **meta}
         return c
 
-    nb = new_notebook(cells=[
-        cell("from datetime import datetime\nbang = [1, 2]"),
-        cell("def q1f(x):\n    return datetime.now()\n", grade_id="q1_answer", solution=True, grade=False),
-        cell("assert q1f(bang) and datetime and q2v", grade_id="q1_tests", solution=False, grade=True, points=1),
-        cell("q2v = 2\nbang.append(3)\n", grade_id="q2_answer", solution=True, grade=False),
-        cell("assert q2v == 2 and q1f and bang", grade_id="q2_tests", solution=False, grade=True, points=1),
-    ])
+    nb = new_notebook(
+        cells=[
+            cell("from datetime import datetime\nbang = [1, 2]"),
+            cell("def q1f(x):\n    return datetime.now()\n", grade_id="q1_answer", solution=True, grade=False),
+            cell("assert q1f(bang) and datetime and q2v", grade_id="q1_tests", solution=False, grade=True, points=1),
+            cell("q2v = 2\nbang.append(3)\n", grade_id="q2_answer", solution=True, grade=False),
+            cell("assert q2v == 2 and q1f and bang", grade_id="q2_tests", solution=False, grade=True, points=1),
+        ]
+    )
     path = tmp_path / "bai-tap.ipynb"
     nbformat.write(nb, str(path))
     reads = {c.grade_id: c.reads for c in plan(str(path), path.stat().st_mtime_ns) if c.kind == "test"}

@@ -15,8 +15,13 @@ from .cohorts import build, feedback, grade, roster, simulate
 def add_arguments(p) -> None:
     t = messages.text
     p.add_argument("--cohort", default="demo", metavar=t("cohorts.metavar.name"), help=t("demo.arg.cohort"))
-    p.add_argument("--seed", type=int, default=simulate.DEFAULT_SEED, metavar=t("demo.metavar.seed"),
-                   help=t("demo.arg.seed", default=simulate.DEFAULT_SEED))
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=simulate.DEFAULT_SEED,
+        metavar=t("demo.metavar.seed"),
+        help=t("demo.arg.seed", default=simulate.DEFAULT_SEED),
+    )
     p.add_argument("--workers", type=int, default=None, metavar=t("demo.metavar.workers"), help=t("demo.arg.workers"))
 
 

@@ -82,17 +82,18 @@ def _pdf_bytes(items: list[tuple], title: str) -> bytes:
 @dataclass
 class Letter:
     """An administrative document in the layout of Decree 30/2020 (simplified), on one A4 page."""
-    issuer: list[tuple[str, str]]        # left header lines: (text, font key)
-    number: str                          # "Số: 45/UBND-VP"
-    place_date: str                      # "Vĩnh Tường, ngày 05 tháng 3 năm 2022"
-    title: str                           # "GIẤY MỜI", or "" for a công văn
-    subject: str                         # trích yếu
-    recipients: str                      # "Kính gửi: ..." or ""
-    paragraphs: list[str]                # "^" first: a bold, centred heading line
-    authority: list[str]                 # ["TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG"]
+
+    issuer: list[tuple[str, str]]  # left header lines: (text, font key)
+    number: str  # "Số: 45/UBND-VP"
+    place_date: str  # "Vĩnh Tường, ngày 05 tháng 3 năm 2022"
+    title: str  # "GIẤY MỜI", or "" for a công văn
+    subject: str  # trích yếu
+    recipients: str  # "Kính gửi: ..." or ""
+    paragraphs: list[str]  # "^" first: a bold, centred heading line
+    authority: list[str]  # ["TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG"]
     signer: str
-    to_list: list[str]                   # nơi nhận
-    signed_mark: str = "(Đã ký)"         # "" for a document to be signed digitally: the stamp goes there
+    to_list: list[str]  # nơi nhận
+    signed_mark: str = "(Đã ký)"  # "" for a document to be signed digitally: the stamp goes there
 
 
 def _wrap(text: str, key: str, size: float, width: float) -> list[str]:
@@ -181,5 +182,3 @@ def layout(doc: Letter) -> tuple[bytes, tuple[float, float, float, float]]:
     note = "Văn bản mẫu tổng hợp cho khóa học Kỹ năng số Vĩnh Tường: số, ký hiệu và tên người là giả định."
     centred(note, "R", 8, PAGE_W / 2, 40, grey=0.4)
     return _pdf_bytes(items, f"{doc.title or 'Công văn'} {doc.number}"), box
-
-

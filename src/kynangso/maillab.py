@@ -39,6 +39,7 @@ class LabError(RuntimeError):
 @dataclass
 class Received:
     """One message as the server received it."""
+
     mail_from: str
     rcpt_tos: list[str]
     raw: bytes  # exactly the bytes of the DATA command, after the SMTP dot-unstuffing
@@ -106,8 +107,14 @@ class _Handler:
         return "250 OK"
 
     async def handle_DATA(self, _server, _session, envelope):
-        self.mailbox.add(Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.original_content),
-                                  datetime.now().astimezone()))
+        self.mailbox.add(
+            Received(
+                envelope.mail_from,
+                list(envelope.rcpt_tos),
+                bytes(envelope.original_content),
+                datetime.now().astimezone(),
+            )
+        )
         return "250 OK: " + messages.text("library.maillab.accepted")
 
 
@@ -140,8 +147,13 @@ class MailLab:
 
         if _port_open(self.host, self.port):
             raise LabError(messages.text("library.maillab.port_taken", port=self.port))
-        self._controller = Controller(_Handler(self.mailbox), hostname=self.host, port=self.port,
-                                      server_hostname="thuc-hanh.vinhtuong.example", ready_timeout=10)
+        self._controller = Controller(
+            _Handler(self.mailbox),
+            hostname=self.host,
+            port=self.port,
+            server_hostname="thuc-hanh.vinhtuong.example",
+            ready_timeout=10,
+        )
         self._controller.start()
         return self
 
@@ -165,16 +177,32 @@ class MailLab:
 
 # --- the `kynangso mail-server` verb, for an instructor's demo --------------------------------
 
+
 def add_arguments(p) -> None:
     t = messages.text
-    p.add_argument("--port", type=int, default=8025, metavar=t("library.maillab.metavar.port"),
-                   help=t("library.maillab.arg.port", default=8025))
-    p.add_argument("--host", default=LOOPBACK, metavar=t("library.maillab.metavar.host"),
-                   help=t("library.maillab.arg.host", loopback=LOOPBACK))
-    p.add_argument("--out", type=Path, default=None, metavar=t("library.maillab.metavar.folder"),
-                   help=t("library.maillab.arg.out"))
-    p.add_argument("--seconds", type=float, default=None, metavar=t("library.maillab.metavar.seconds"),
-                   help=t("library.maillab.arg.seconds"))
+    p.add_argument(
+        "--port",
+        type=int,
+        default=8025,
+        metavar=t("library.maillab.metavar.port"),
+        help=t("library.maillab.arg.port", default=8025),
+    )
+    p.add_argument(
+        "--host",
+        default=LOOPBACK,
+        metavar=t("library.maillab.metavar.host"),
+        help=t("library.maillab.arg.host", loopback=LOOPBACK),
+    )
+    p.add_argument(
+        "--out", type=Path, default=None, metavar=t("library.maillab.metavar.folder"), help=t("library.maillab.arg.out")
+    )
+    p.add_argument(
+        "--seconds",
+        type=float,
+        default=None,
+        metavar=t("library.maillab.metavar.seconds"),
+        help=t("library.maillab.arg.seconds"),
+    )
 
 
 def run(args) -> int:
@@ -194,8 +222,15 @@ def run(args) -> int:
         while deadline is None or time.monotonic() < deadline:
             time.sleep(0.2)
             for item in list(lab.mailbox)[seen:]:
-                print(t("library.maillab.received", sender=item.mail_from, recipients=", ".join(item.rcpt_tos),
-                        subject=item.message["Subject"]), flush=True)
+                print(
+                    t(
+                        "library.maillab.received",
+                        sender=item.mail_from,
+                        recipients=", ".join(item.rcpt_tos),
+                        subject=item.message["Subject"],
+                    ),
+                    flush=True,
+                )
             seen = len(lab.mailbox)
     except KeyboardInterrupt:
         pass

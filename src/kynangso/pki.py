@@ -38,10 +38,12 @@ CRL_URL = "http://pki.kynangso.example/ca-cap.crl"
 
 
 def _name(common_name: str, unit: str | None = None, email: str | None = None) -> x509.Name:
-    attrs = [x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
-             x509.NameAttribute(NameOID.STATE_OR_PROVINCE_NAME, "Vĩnh Phúc"),
-             x509.NameAttribute(NameOID.LOCALITY_NAME, "Vĩnh Tường"),
-             x509.NameAttribute(NameOID.ORGANIZATION_NAME, ORGANIZATION)]
+    attrs = [
+        x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
+        x509.NameAttribute(NameOID.STATE_OR_PROVINCE_NAME, "Vĩnh Phúc"),
+        x509.NameAttribute(NameOID.LOCALITY_NAME, "Vĩnh Tường"),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, ORGANIZATION),
+    ]
     if unit:
         attrs.append(x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, unit))
     attrs.append(x509.NameAttribute(NameOID.COMMON_NAME, common_name))
@@ -86,23 +88,41 @@ def _pem(cert: x509.Certificate) -> bytes:
 
 
 def _key_pem(key) -> bytes:
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption())
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
 
 
-def _ca_cert(subject: x509.Name, key, issuer: x509.Name, issuer_key, start: datetime, days: int,
-             path_length: int) -> x509.Certificate:
-    return (x509.CertificateBuilder()
-            .subject_name(subject).issuer_name(issuer).public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(start).not_valid_after(start + timedelta(days=days))
-            .add_extension(x509.BasicConstraints(ca=True, path_length=path_length), critical=True)
-            .add_extension(x509.KeyUsage(digital_signature=False, content_commitment=False, key_encipherment=False,
-                                         data_encipherment=False, key_agreement=False, key_cert_sign=True,
-                                         crl_sign=True, encipher_only=False, decipher_only=False), critical=True)
-            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()), critical=False)
-            .sign(issuer_key, hashes.SHA256()))
+def _ca_cert(
+    subject: x509.Name, key, issuer: x509.Name, issuer_key, start: datetime, days: int, path_length: int
+) -> x509.Certificate:
+    return (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(start + timedelta(days=days))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=path_length), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=False,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()), critical=False)
+        .sign(issuer_key, hashes.SHA256())
+    )
 
 
 @dataclass
@@ -115,8 +135,15 @@ class TrainingPKI:
     """Root CA -> issuing CA -> officials. Files in `folder`: goc.pem (the root, to trust),
     ca-cap.pem, crl.pem, and can-bo/<ma_can_bo>.pem and .key for each certificate issued."""
 
-    def __init__(self, folder: Path, root_key, root: x509.Certificate, ca_key, ca: x509.Certificate,
-                 revoked: list[Revoked] | None = None):
+    def __init__(
+        self,
+        folder: Path,
+        root_key,
+        root: x509.Certificate,
+        ca_key,
+        ca: x509.Certificate,
+        revoked: list[Revoked] | None = None,
+    ):
         self.folder, self.root_key, self.root, self.ca_key, self.ca = folder, root_key, root, ca_key, ca
         self.revoked = revoked or []
 
@@ -138,26 +165,52 @@ class TrainingPKI:
         start = start or (datetime.now(VN_TZ) - timedelta(hours=1))
         key = _key()
         subject = _name(official["ho_ten"], official.get("co_quan"), official.get("email"))
-        builder = (x509.CertificateBuilder()
-                   .subject_name(subject).issuer_name(self.ca.subject).public_key(key.public_key())
-                   .serial_number(x509.random_serial_number())
-                   .not_valid_before(start).not_valid_after(start + timedelta(days=days))
-                   .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-                   .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True,
-                                                key_encipherment=False, data_encipherment=False,
-                                                key_agreement=False, key_cert_sign=False, crl_sign=False,
-                                                encipher_only=False, decipher_only=False), critical=True)
-                   .add_extension(x509.ExtendedKeyUsage([DOCUMENT_SIGNING, ExtendedKeyUsageOID.EMAIL_PROTECTION]),
-                                  critical=False)
-                   .add_extension(x509.CRLDistributionPoints([x509.DistributionPoint(
-                       full_name=[x509.UniformResourceIdentifier(CRL_URL)], relative_name=None, reasons=None,
-                       crl_issuer=None)]), critical=False)
-                   .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-                   .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(self.ca_key.public_key()),
-                                  critical=False))
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(subject)
+            .issuer_name(self.ca.subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(start)
+            .not_valid_after(start + timedelta(days=days))
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(
+                x509.KeyUsage(
+                    digital_signature=True,
+                    content_commitment=True,
+                    key_encipherment=False,
+                    data_encipherment=False,
+                    key_agreement=False,
+                    key_cert_sign=False,
+                    crl_sign=False,
+                    encipher_only=False,
+                    decipher_only=False,
+                ),
+                critical=True,
+            )
+            .add_extension(
+                x509.ExtendedKeyUsage([DOCUMENT_SIGNING, ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False
+            )
+            .add_extension(
+                x509.CRLDistributionPoints(
+                    [
+                        x509.DistributionPoint(
+                            full_name=[x509.UniformResourceIdentifier(CRL_URL)],
+                            relative_name=None,
+                            reasons=None,
+                            crl_issuer=None,
+                        )
+                    ]
+                ),
+                critical=False,
+            )
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(self.ca_key.public_key()), critical=False)
+        )
         if official.get("email"):
-            builder = builder.add_extension(x509.SubjectAlternativeName([x509.RFC822Name(official["email"])]),
-                                            critical=False)
+            builder = builder.add_extension(
+                x509.SubjectAlternativeName([x509.RFC822Name(official["email"])]), critical=False
+            )
         cert = builder.sign(self.ca_key, hashes.SHA256())
         folder = self.folder / "can-bo"
         folder.mkdir(parents=True, exist_ok=True)
@@ -180,14 +233,18 @@ class TrainingPKI:
 
     def crl(self, now: datetime | None = None) -> x509.CertificateRevocationList:
         now = now or datetime.now(VN_TZ)
-        builder = (x509.CertificateRevocationListBuilder().issuer_name(self.ca.subject)
-                   .last_update(now - timedelta(minutes=5)).next_update(now + timedelta(days=7))
-                   .add_extension(x509.CRLNumber(len(self.revoked) + 1), critical=False)
-                   .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(self.ca_key.public_key()),
-                                  critical=False))
+        builder = (
+            x509.CertificateRevocationListBuilder()
+            .issuer_name(self.ca.subject)
+            .last_update(now - timedelta(minutes=5))
+            .next_update(now + timedelta(days=7))
+            .add_extension(x509.CRLNumber(len(self.revoked) + 1), critical=False)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(self.ca_key.public_key()), critical=False)
+        )
         for r in self.revoked:
             builder = builder.add_revoked_certificate(
-                x509.RevokedCertificateBuilder().serial_number(r.serial).revocation_date(r.when).build())
+                x509.RevokedCertificateBuilder().serial_number(r.serial).revocation_date(r.when).build()
+            )
         return builder.sign(self.ca_key, hashes.SHA256())
 
     # --- files ----------------------------------------------------------------------------------
@@ -198,8 +255,9 @@ class TrainingPKI:
         for name, key in (("goc.key", self.root_key), ("ca-cap.key", self.ca_key)):
             (self.folder / name).write_bytes(_key_pem(key))
             (self.folder / name).chmod(0o600)
-        (self.folder / "thu-hoi.json").write_text(json.dumps(
-            [{"serial": r.serial, "when": r.when.isoformat()} for r in self.revoked]), encoding="utf-8")
+        (self.folder / "thu-hoi.json").write_text(
+            json.dumps([{"serial": r.serial, "when": r.when.isoformat()} for r in self.revoked]), encoding="utf-8"
+        )
         (self.folder / "crl.pem").write_bytes(self.crl().public_bytes(serialization.Encoding.PEM))
 
     @classmethod
@@ -212,8 +270,10 @@ class TrainingPKI:
         def key(name):
             return serialization.load_pem_private_key((folder / name).read_bytes(), None)
 
-        revoked = [Revoked(r["serial"], datetime.fromisoformat(r["when"]))
-                   for r in json.loads((folder / "thu-hoi.json").read_text(encoding="utf-8"))]
+        revoked = [
+            Revoked(r["serial"], datetime.fromisoformat(r["when"]))
+            for r in json.loads((folder / "thu-hoi.json").read_text(encoding="utf-8"))
+        ]
         return cls(folder, key("goc.key"), cert("goc.pem"), key("ca-cap.key"), cert("ca-cap.pem"), revoked)
 
     @classmethod

@@ -32,8 +32,10 @@ FIELD = "ChuKySo"
 
 
 # verdict code -> what it means (a plain dict: learners' notebooks hold it, and the grader passes it on)
-VERDICTS = {code: messages.text(f"library.signing.verdict.{code}")
-            for code in ("hop_le", "bi_sua", "het_han", "bi_thu_hoi", "khong_tin_cay", "chu_ky_sai")}
+VERDICTS = {
+    code: messages.text(f"library.signing.verdict.{code}")
+    for code in ("hop_le", "bi_sua", "het_han", "bi_thu_hoi", "khong_tin_cay", "chu_ky_sai")
+}
 
 
 FONT_DIR_ENV = "KYNANGSO_FONT_DIR"
@@ -87,18 +89,30 @@ def stamp_image(width: int = 570, height: int = 162, scale: int = 1):
     d = ImageDraw.Draw(img)
     blue, red = (20, 50, 190, 255), (210, 25, 25, 235)
     # the signer's signature: a smooth stroke across the whole width
-    pts = [(width * scale * (0.12 + 0.8 * t),
-            height * scale * (0.55 + 0.22 * math.sin(9 * t) * (1 - t) + 0.08 * math.cos(23 * t))) for t in
-           [k / 400 for k in range(401)]]
+    pts = [
+        (
+            width * scale * (0.12 + 0.8 * t),
+            height * scale * (0.55 + 0.22 * math.sin(9 * t) * (1 - t) + 0.08 * math.cos(23 * t)),
+        )
+        for t in [k / 400 for k in range(401)]
+    ]
     d.line(pts, fill=blue, width=5 * scale, joint="curve")
-    d.line([(width * scale * 0.55, height * scale * 0.78), (width * scale * 0.9, height * scale * 0.70)], fill=blue,
-           width=3 * scale)
+    d.line(
+        [(width * scale * 0.55, height * scale * 0.78), (width * scale * 0.9, height * scale * 0.70)],
+        fill=blue,
+        width=3 * scale,
+    )
     # the seal: two rings and a star, over the left third of the signature
     cx, cy, r = width * scale * 0.2, height * scale * 0.5, height * scale * 0.47
     d.ellipse((cx - r, cy - r, cx + r, cy + r), outline=red, width=6 * scale)
     d.ellipse((cx - 0.72 * r, cy - 0.72 * r, cx + 0.72 * r, cy + 0.72 * r), outline=red, width=3 * scale)
-    star = [(cx + 0.35 * r * math.cos(math.pi / 2 + k * 4 * math.pi / 5),
-             cy - 0.35 * r * math.sin(math.pi / 2 + k * 4 * math.pi / 5)) for k in range(5)]
+    star = [
+        (
+            cx + 0.35 * r * math.cos(math.pi / 2 + k * 4 * math.pi / 5),
+            cy - 0.35 * r * math.sin(math.pi / 2 + k * 4 * math.pi / 5),
+        )
+        for k in range(5)
+    ]
     d.polygon(star, fill=red)
     return img
 
@@ -124,13 +138,20 @@ def _to_asn1(cert=None, key=None):
 
     if cert is not None:
         return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
-    return asn1_keys.PrivateKeyInfo.load(key.private_bytes(serialization.Encoding.DER,
-                                                           serialization.PrivateFormat.PKCS8,
-                                                           serialization.NoEncryption()))
+    return asn1_keys.PrivateKeyInfo.load(
+        key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
 
 
-def sign_pdf(pdf: bytes, pki: TrainingPKI, cert, agency: str, box: tuple[float, float, float, float],
-             reason: str = "Ký số văn bản", page: int = 0) -> bytes:
+def sign_pdf(
+    pdf: bytes,
+    pki: TrainingPKI,
+    cert,
+    agency: str,
+    box: tuple[float, float, float, float],
+    reason: str = "Ký số văn bản",
+    page: int = 0,
+) -> bytes:
     """The PDF signed by the holder of `cert` (its key is in the training PKI), with a visible
     signature in `box` on `page`."""
     from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
@@ -141,26 +162,41 @@ def sign_pdf(pdf: bytes, pki: TrainingPKI, cert, agency: str, box: tuple[float, 
     from pyhanko.stamp import TextStampStyle
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-    signer = signers.SimpleSigner(signing_cert=_to_asn1(cert), signing_key=_to_asn1(key=pki.key_of(cert)),
-                                  cert_registry=SimpleCertificateStore.from_certs([_to_asn1(pki.ca), _to_asn1(pki.root)]))
+    signer = signers.SimpleSigner(
+        signing_cert=_to_asn1(cert),
+        signing_key=_to_asn1(key=pki.key_of(cert)),
+        cert_registry=SimpleCertificateStore.from_certs([_to_asn1(pki.ca), _to_asn1(pki.root)]),
+    )
     from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
 
     size = 7  # the font engine's size must equal the text box's: pyHanko 0.29 lays the text out wrong otherwise
     style = TextStampStyle(
         stamp_text="%(co_quan)s\n%(thoi_gian)s",
         text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(_font_path(), font_size=size), font_size=size),
-        inner_content_layout=SimpleBoxLayoutRule(x_align=AxisAlignment.ALIGN_MAX, y_align=AxisAlignment.ALIGN_MIN,
-                                                 margins=Margins(left=0, right=2, top=0, bottom=1)),
-        background=PdfImage(stamp_image()), background_opacity=1.0, border_width=0,
+        inner_content_layout=SimpleBoxLayoutRule(
+            x_align=AxisAlignment.ALIGN_MAX,
+            y_align=AxisAlignment.ALIGN_MIN,
+            margins=Margins(left=0, right=2, top=0, bottom=1),
+        ),
+        background=PdfImage(stamp_image()),
+        background_opacity=1.0,
+        border_width=0,
     )
     when = datetime.now(VN_TZ).replace(microsecond=0)
     meta = signers.PdfSignatureMetadata(field_name=FIELD, reason=reason, location="Vĩnh Tường, Vĩnh Phúc")
-    pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=style,
-                                   new_field_spec=fields.SigFieldSpec(sig_field_name=FIELD, on_page=page, box=box))
+    pdf_signer = signers.PdfSigner(
+        meta,
+        signer=signer,
+        stamp_style=style,
+        new_field_spec=fields.SigFieldSpec(sig_field_name=FIELD, on_page=page, box=box),
+    )
+
     def sign():
         with _quiet():
-            return pdf_signer.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)),
-                                       appearance_text_params={"co_quan": agency, "thoi_gian": when.isoformat()})
+            return pdf_signer.sign_pdf(
+                IncrementalPdfFileWriter(io.BytesIO(pdf)),
+                appearance_text_params={"co_quan": agency, "thoi_gian": when.isoformat()},
+            )
 
     return _outside_event_loop(sign).getvalue()
 
@@ -168,6 +204,7 @@ def sign_pdf(pdf: bytes, pki: TrainingPKI, cert, agency: str, box: tuple[float, 
 @dataclass
 class Report:
     """What a clerk reads from one signature."""
+
     field: str
     signer: str
     issuer: str
@@ -191,6 +228,7 @@ def _common_name(name) -> str:
 
 def check_pdf(pdf: bytes, pki: TrainingPKI | None = None, trust_roots=None, crls=None) -> list[Report]:
     """Validate every signature of a PDF against the training root (or `trust_roots`) and CRL."""
+
     def check():
         with _quiet():
             return _check_pdf(pdf, pki, trust_roots, crls)
@@ -210,9 +248,12 @@ def _check_pdf(pdf, pki, trust_roots, crls) -> list[Report]:
     roots = trust_roots or [pki.root]
     crl_list = crls if crls is not None else ([pki.crl()] if pki else [])
     context = ValidationContext(
-        trust_roots=[_to_asn1(r) for r in roots], other_certs=[_to_asn1(pki.ca)] if pki else [],
+        trust_roots=[_to_asn1(r) for r in roots],
+        other_certs=[_to_asn1(pki.ca)] if pki else [],
         crls=[asn1_crl.CertificateList.load(c.public_bytes(serialization.Encoding.DER)) for c in crl_list],
-        allow_fetching=False, revocation_mode="hard-fail")
+        allow_fetching=False,
+        revocation_mode="hard-fail",
+    )
     reports = []
     for sig in PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures:
         try:
@@ -222,12 +263,15 @@ def _check_pdf(pdf, pki, trust_roots, crls) -> list[Report]:
             continue
         cert = sig.signer_cert
         signed_at = st.signer_reported_dt
-        not_before, not_after = cert["tbs_certificate"]["validity"]["not_before"].native, \
-            cert["tbs_certificate"]["validity"]["not_after"].native
+        not_before, not_after = (
+            cert["tbs_certificate"]["validity"]["not_before"].native,
+            cert["tbs_certificate"]["validity"]["not_after"].native,
+        )
         expired = signed_at is not None and not (not_before <= signed_at <= not_after)
         revoked = bool(getattr(st, "revoked", False))
-        modified = st.coverage != SignatureCoverageLevel.ENTIRE_FILE and \
-            (st.modification_level is None or st.modification_level > ModificationLevel.LTA_UPDATES)
+        modified = st.coverage != SignatureCoverageLevel.ENTIRE_FILE and (
+            st.modification_level is None or st.modification_level > ModificationLevel.LTA_UPDATES
+        )
         if not st.intact or modified:
             verdict = "bi_sua"
         elif not st.valid:
@@ -240,9 +284,21 @@ def _check_pdf(pdf, pki, trust_roots, crls) -> list[Report]:
             verdict = "khong_tin_cay"
         else:
             verdict = "hop_le"
-        reports.append(Report(sig.field_name, _common_name(cert.subject), _common_name(cert.issuer),
-                              signed_at.astimezone(VN_TZ) if signed_at else None, st.intact, st.valid,
-                              st.trusted, revoked, expired, modified, verdict))
+        reports.append(
+            Report(
+                sig.field_name,
+                _common_name(cert.subject),
+                _common_name(cert.issuer),
+                signed_at.astimezone(VN_TZ) if signed_at else None,
+                st.intact,
+                st.valid,
+                st.trusted,
+                revoked,
+                expired,
+                modified,
+                verdict,
+            )
+        )
     return reports
 
 
@@ -257,18 +313,34 @@ def agency_name(official: dict) -> str:
 
 # --- the `kynangso sign` verb, for instructors' demos ---------------------------------------------
 
+
 def add_arguments(p) -> None:
     t = messages.text
     p.add_argument("input", type=Path, metavar=t("library.signing.metavar.pdf"), help=t("library.signing.arg.input"))
-    p.add_argument("--out", type=Path, required=True, metavar=t("library.signing.metavar.signed"),
-                   help=t("library.signing.arg.out"))
-    p.add_argument("--pki", type=Path, default=Path("cohorts") / "pki-thuc-hanh",
-                   metavar=t("library.signing.metavar.folder"), help=t("library.signing.arg.pki"))
-    p.add_argument("--official", default=None, metavar=t("library.signing.metavar.official"),
-                   help=t("library.signing.arg.official"))
+    p.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        metavar=t("library.signing.metavar.signed"),
+        help=t("library.signing.arg.out"),
+    )
+    p.add_argument(
+        "--pki",
+        type=Path,
+        default=Path("cohorts") / "pki-thuc-hanh",
+        metavar=t("library.signing.metavar.folder"),
+        help=t("library.signing.arg.pki"),
+    )
+    p.add_argument(
+        "--official",
+        default=None,
+        metavar=t("library.signing.metavar.official"),
+        help=t("library.signing.arg.official"),
+    )
     p.add_argument("--box", default="360,80,550,140", metavar="X1,Y1,X2,Y2", help=t("library.signing.arg.box"))
-    p.add_argument("--page", type=int, default=0, metavar=t("library.signing.metavar.page"),
-                   help=t("library.signing.arg.page"))
+    p.add_argument(
+        "--page", type=int, default=0, metavar=t("library.signing.metavar.page"), help=t("library.signing.arg.page")
+    )
 
 
 def run(args) -> int:
@@ -276,7 +348,11 @@ def run(args) -> int:
 
     t = messages.text
     staff = load("can_bo")
-    row = staff[staff["ma_can_bo"] == args.official] if args.official else staff[staff["chuc_vu"] == "Chủ tịch UBND huyện"]
+    row = (
+        staff[staff["ma_can_bo"] == args.official]
+        if args.official
+        else staff[staff["chuc_vu"] == "Chủ tịch UBND huyện"]
+    )
     if row.empty:
         print(t("library.signing.no_official", official=args.official))
         return 2

@@ -16,8 +16,18 @@ from . import manifest, rules, run_rules
 from . import notebook as nbm
 from .release import leaks, variant
 
-__all__ = ["RULES", "Problem", "add_arguments", "check_module", "leaks", "run", "run_problems",
-           "selected_modules", "static_problems", "variant"]
+__all__ = [
+    "RULES",
+    "Problem",
+    "add_arguments",
+    "check_module",
+    "leaks",
+    "run",
+    "run_problems",
+    "selected_modules",
+    "static_problems",
+    "variant",
+]
 
 # every rule, in the order check applies them; ids are unique
 RULES: list[rules.Rule] = rules.MODULE_RULES + rules.STATIC_RULES + run_rules.RUN_RULES
@@ -79,11 +89,17 @@ def check_module(module: manifest.Module, run: bool = True, workers: int | None 
 
 def add_arguments(p) -> None:
     t = messages.text
-    p.add_argument("--module", action="append", metavar=t("authoring.check.metavar.module"),
-                   help=t("authoring.check.arg.module"))
+    p.add_argument(
+        "--module", action="append", metavar=t("authoring.check.metavar.module"), help=t("authoring.check.arg.module")
+    )
     p.add_argument("--no-run", action="store_true", help=t("authoring.check.arg.no_run"))
-    p.add_argument("--workers", type=int, default=None, metavar=t("authoring.check.metavar.workers"),
-                   help=t("authoring.check.arg.workers"))
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar=t("authoring.check.metavar.workers"),
+        help=t("authoring.check.arg.workers"),
+    )
 
 
 def selected_modules(ids: list[str] | None) -> list[manifest.Module]:

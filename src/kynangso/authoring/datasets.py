@@ -29,9 +29,14 @@ def generator(ds: Dataset):
 
 def _generate(ctx: Context) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
-    index = ["# Dữ liệu của khóa học / the course's data sets", "",
-             "Sinh bằng `kynangso data` từ hạt giống; không sửa tay. Mỗi tệp có từ điển dữ liệu riêng (`.md`).", "",
-             "| tệp | nội dung | dòng |", "|---|---|---|"]
+    index = [
+        "# Dữ liệu của khóa học / the course's data sets",
+        "",
+        "Sinh bằng `kynangso data` từ hạt giống; không sửa tay. Mỗi tệp có từ điển dữ liệu riêng (`.md`).",
+        "",
+        "| tệp | nội dung | dòng |",
+        "|---|---|---|",
+    ]
     for ds in DATASETS:
         scaled = ctx.scale > 1 and ds.scale is not None
         table = ds.scale(ctx, ctx.scale) if scaled else generator(ds)(ctx)
@@ -66,14 +71,22 @@ def write_all(out_dir: Path | None = None, seed: int = DEFAULT_SEED, scale: int 
 def stale_files(out_dir: Path | None = None, seed: int = DEFAULT_SEED) -> list[str]:
     """Files in out_dir that differ from what the generator writes (or are missing)."""
     out_dir = out_dir or paths.datasets_dir()
-    return [name for name, body in render_all(seed).items()
-            if not (out_dir / name).is_file() or (out_dir / name).read_bytes() != body]
+    return [
+        name
+        for name, body in render_all(seed).items()
+        if not (out_dir / name).is_file() or (out_dir / name).read_bytes() != body
+    ]
 
 
 def add_arguments(p) -> None:
     t = messages.text
-    p.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar=t("data.metavar.seed"),
-                   help=t("data.arg.seed", default=DEFAULT_SEED))
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=DEFAULT_SEED,
+        metavar=t("data.metavar.seed"),
+        help=t("data.arg.seed", default=DEFAULT_SEED),
+    )
     p.add_argument("--out", type=Path, default=None, metavar=t("data.metavar.folder"), help=t("data.arg.out"))
     p.add_argument("--check", action="store_true", help=t("data.arg.check"))
     p.add_argument("--scale", type=int, default=1, metavar="N", help=t("data.arg.scale"))

@@ -30,8 +30,9 @@ async def _run_one(nb, timeout: int) -> Run:
     nb = copy.deepcopy(nb)
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="kynangso-run-") as cwd:
-        client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
-                                resources={"metadata": {"path": cwd}})
+        client = NotebookClient(
+            nb, timeout=timeout, kernel_name="python3", allow_errors=True, resources={"metadata": {"path": cwd}}
+        )
         failure = None
         try:
             # the kernel's own log (an ipykernel 7 TCP notice) is noise here; cell outputs are kept
@@ -71,8 +72,11 @@ def error_of(cell) -> str | None:
 
 def stderr_of(cell) -> str:
     """What a code cell printed to stderr."""
-    return "".join(o.get("text", "") for o in cell.get("outputs", [])
-                   if o.get("output_type") == "stream" and o.get("name") == "stderr")
+    return "".join(
+        o.get("text", "")
+        for o in cell.get("outputs", [])
+        if o.get("output_type") == "stream" and o.get("name") == "stderr"
+    )
 
 
 def passed(cell) -> bool:

@@ -81,15 +81,19 @@ def _number(raw: dict, key: str, kind, path: Path):
     try:
         return kind(raw.get(key, 0))
     except (TypeError, ValueError):
-        raise ManifestError(messages.text("authoring.manifest.not_a_number", path=path, module=raw.get("id"),
-                                          field=key, value=raw.get(key))) from None
+        raise ManifestError(
+            messages.text(
+                "authoring.manifest.not_a_number", path=path, module=raw.get("id"), field=key, value=raw.get(key)
+            )
+        ) from None
 
 
 def _module(raw: dict, number: int, path: Path) -> Module:
     for key in ("id", "title"):
         if not isinstance(raw, dict) or key not in raw:
-            raise ManifestError(messages.text("authoring.manifest.missing_module_field", path=path,
-                                              number=number, field=key))
+            raise ManifestError(
+                messages.text("authoring.manifest.missing_module_field", path=path, number=number, field=key)
+            )
     return Module(
         id=str(raw["id"]),
         title=str(raw["title"]),
@@ -111,9 +115,14 @@ def load(path: Path | None = None) -> Manifest:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        raise ManifestError(messages.text("authoring.manifest.bad_yaml", path=path,
-                                          line=mark.line + 1 if mark else "?",
-                                          column=mark.column + 1 if mark else "?")) from None
+        raise ManifestError(
+            messages.text(
+                "authoring.manifest.bad_yaml",
+                path=path,
+                line=mark.line + 1 if mark else "?",
+                column=mark.column + 1 if mark else "?",
+            )
+        ) from None
     for key in ("course_id", "title", "modules"):
         if not isinstance(raw, dict) or key not in raw:
             raise ManifestError(messages.text("authoring.manifest.missing_field", path=path, field=key))

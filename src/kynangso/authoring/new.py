@@ -33,8 +33,16 @@ def _nb(cells) -> nbformat.NotebookNode:
 
 
 def _grade(gid, *, grade, solution, points=None, mistakes=None) -> dict:
-    meta = {"nbgrader": {"grade": grade, "solution": solution, "locked": not solution, "task": False,
-                         "grade_id": gid, "schema_version": 3}}
+    meta = {
+        "nbgrader": {
+            "grade": grade,
+            "solution": solution,
+            "locked": not solution,
+            "task": False,
+            "grade_id": gid,
+            "schema_version": 3,
+        }
+    }
     if points is not None:
         meta["nbgrader"]["points"] = points
     if mistakes is not None:
@@ -43,65 +51,91 @@ def _grade(gid, *, grade, solution, points=None, mistakes=None) -> dict:
 
 
 def lesson(title: str) -> nbformat.NotebookNode:
-    return _nb([
-        new_markdown_cell(f"# {title}: bài học\n\n## Mục tiêu\n\n"
-                          "- Đọc bảng 28 đơn vị của huyện bằng `load(\"don_vi\")`.\n"
-                          "- Đếm các dòng thỏa một điều kiện."),
-        new_markdown_cell("Dữ liệu của khóa học nằm trong thư mục `datasets/` và được đọc qua gói `kynangso`, "
-                          "không ghi đường dẫn trên máy."),
-        new_code_cell("from kynangso.data import load\n\nbang = load(\"don_vi\")\nbang.head(3)"),
-        new_markdown_cell("Lọc các dòng thỏa điều kiện bằng `bang[điều kiện]`, rồi đếm bằng `len(...)`:"),
-        new_code_cell("so_xa = len(bang[bang[\"loai\"] == \"xa\"])\nso_xa"),
-        new_markdown_cell("## Ghi nhớ\n\n- Đọc dữ liệu bằng `load(\"tên bảng\")`.\n"
-                          "- `len(bang[điều kiện])` đếm số dòng thỏa điều kiện."),
-    ])
+    return _nb(
+        [
+            new_markdown_cell(
+                f"# {title}: bài học\n\n## Mục tiêu\n\n"
+                '- Đọc bảng 28 đơn vị của huyện bằng `load("don_vi")`.\n'
+                "- Đếm các dòng thỏa một điều kiện."
+            ),
+            new_markdown_cell(
+                "Dữ liệu của khóa học nằm trong thư mục `datasets/` và được đọc qua gói `kynangso`, "
+                "không ghi đường dẫn trên máy."
+            ),
+            new_code_cell('from kynangso.data import load\n\nbang = load("don_vi")\nbang.head(3)'),
+            new_markdown_cell("Lọc các dòng thỏa điều kiện bằng `bang[điều kiện]`, rồi đếm bằng `len(...)`:"),
+            new_code_cell('so_xa = len(bang[bang["loai"] == "xa"])\nso_xa'),
+            new_markdown_cell(
+                '## Ghi nhớ\n\n- Đọc dữ liệu bằng `load("tên bảng")`.\n'
+                "- `len(bang[điều kiện])` đếm số dòng thỏa điều kiện."
+            ),
+        ]
+    )
 
 
 def assignment(title: str) -> nbformat.NotebookNode:
-    return _nb([
-        new_markdown_cell(f"# {title}: bài tập\n\n## Mục tiêu\n\n- Đếm các đơn vị theo loại từ bảng `don_vi`.\n"
-                          "- Viết một câu trả lời ngắn bằng tiếng Việt."),
-        new_code_cell("from kynangso.data import load\n\nbang = load(\"don_vi\")"),
-        new_markdown_cell("**Câu 1** (2 điểm). Đếm số **thị trấn** của huyện (các dòng có `loai` bằng "
-                          "`\"thi_tran\"`) và gán cho biến `so_thi_tran`. Để máy đếm từ bảng, đừng gõ sẵn con số."),
-        new_code_cell("### BEGIN SOLUTION\nso_thi_tran = len(bang[bang[\"loai\"] == \"thi_tran\"])\n### END SOLUTION",
-                      metadata=_grade("q1_answer", grade=False, solution=True,
-                                      mistakes=["so_thi_tran = len(bang)", "so_thi_tran = \"3\""])),
-        new_code_cell(
-            "\"\"\"Kiểm tra: so_thi_tran là số nguyên và bằng số thị trấn trong bảng don_vi.\"\"\"\n"
-            "import numbers\n\n"
-            "assert isinstance(so_thi_tran, numbers.Integral) and not isinstance(so_thi_tran, bool), (\n"
-            "    f\"so_thi_tran phải là số nguyên (int), đang là kiểu {type(so_thi_tran).__name__}. \"\n"
-            "    \"Gợi ý: đếm bằng len(...), không đặt kết quả trong dấu nháy.\"\n)\n"
-            "assert 0 < so_thi_tran < 28, (\n"
-            "    f\"so_thi_tran đang là {so_thi_tran}: huyện có 28 đơn vị, số thị trấn phải ít hơn thế. \"\n"
-            "    \"Gợi ý: lọc bang[bang[\\\"loai\\\"] == \\\"thi_tran\\\"] trước khi đếm.\"\n)\n\n"
-            "### BEGIN HIDDEN TESTS\n"
-            "from kynangso.data import load as _load\n\n"
-            "_bang = _load(\"don_vi\")\n"
-            "assert so_thi_tran == int((_bang[\"loai\"] == \"thi_tran\").sum()), (\n"
-            "    f\"so_thi_tran đang là {so_thi_tran}, chưa đúng số thị trấn trong bảng.\"\n)\n"
-            "### END HIDDEN TESTS",
-            metadata=_grade("q1_tests", grade=True, solution=False, points=2)),
-        new_markdown_cell("**Câu 2** (1 điểm). Câu tự luận, giảng viên chấm: viết một câu tiếng Việt nói đơn vị "
-                          "của anh chị là xã hay thị trấn, và anh chị tìm điều đó trong bảng bằng cách nào."),
-        new_markdown_cell("Đơn vị tôi là một xã; tôi lọc bảng don_vi theo cột ten_don_vi rồi xem cột loai.",
-                          metadata=_grade("q2_written", grade=True, solution=True, points=1)),
-        new_markdown_cell("## Ghi nhớ\n\n- Để máy tính từ dữ liệu, đừng gõ sẵn kết quả: còn có kiểm tra ẩn.\n"
-                          "- Trước khi nộp: Restart Kernel and Run All Cells, rồi lưu."),
-    ])
+    return _nb(
+        [
+            new_markdown_cell(
+                f"# {title}: bài tập\n\n## Mục tiêu\n\n- Đếm các đơn vị theo loại từ bảng `don_vi`.\n"
+                "- Viết một câu trả lời ngắn bằng tiếng Việt."
+            ),
+            new_code_cell('from kynangso.data import load\n\nbang = load("don_vi")'),
+            new_markdown_cell(
+                "**Câu 1** (2 điểm). Đếm số **thị trấn** của huyện (các dòng có `loai` bằng "
+                '`"thi_tran"`) và gán cho biến `so_thi_tran`. Để máy đếm từ bảng, đừng gõ sẵn con số.'
+            ),
+            new_code_cell(
+                '### BEGIN SOLUTION\nso_thi_tran = len(bang[bang["loai"] == "thi_tran"])\n### END SOLUTION',
+                metadata=_grade(
+                    "q1_answer", grade=False, solution=True, mistakes=["so_thi_tran = len(bang)", 'so_thi_tran = "3"']
+                ),
+            ),
+            new_code_cell(
+                '"""Kiểm tra: so_thi_tran là số nguyên và bằng số thị trấn trong bảng don_vi."""\n'
+                "import numbers\n\n"
+                "assert isinstance(so_thi_tran, numbers.Integral) and not isinstance(so_thi_tran, bool), (\n"
+                '    f"so_thi_tran phải là số nguyên (int), đang là kiểu {type(so_thi_tran).__name__}. "\n'
+                '    "Gợi ý: đếm bằng len(...), không đặt kết quả trong dấu nháy."\n)\n'
+                "assert 0 < so_thi_tran < 28, (\n"
+                '    f"so_thi_tran đang là {so_thi_tran}: huyện có 28 đơn vị, số thị trấn phải ít hơn thế. "\n'
+                '    "Gợi ý: lọc bang[bang[\\"loai\\"] == \\"thi_tran\\"] trước khi đếm."\n)\n\n'
+                "### BEGIN HIDDEN TESTS\n"
+                "from kynangso.data import load as _load\n\n"
+                '_bang = _load("don_vi")\n'
+                'assert so_thi_tran == int((_bang["loai"] == "thi_tran").sum()), (\n'
+                '    f"so_thi_tran đang là {so_thi_tran}, chưa đúng số thị trấn trong bảng."\n)\n'
+                "### END HIDDEN TESTS",
+                metadata=_grade("q1_tests", grade=True, solution=False, points=2),
+            ),
+            new_markdown_cell(
+                "**Câu 2** (1 điểm). Câu tự luận, giảng viên chấm: viết một câu tiếng Việt nói đơn vị "
+                "của anh chị là xã hay thị trấn, và anh chị tìm điều đó trong bảng bằng cách nào."
+            ),
+            new_markdown_cell(
+                "Đơn vị tôi là một xã; tôi lọc bảng don_vi theo cột ten_don_vi rồi xem cột loai.",
+                metadata=_grade("q2_written", grade=True, solution=True, points=1),
+            ),
+            new_markdown_cell(
+                "## Ghi nhớ\n\n- Để máy tính từ dữ liệu, đừng gõ sẵn kết quả: còn có kiểm tra ẩn.\n"
+                "- Trước khi nộp: Restart Kernel and Run All Cells, rồi lưu."
+            ),
+        ]
+    )
 
 
 def manifest_entry(module_id: str, title: str) -> str:
-    return (f"  - id: {module_id}\n"
-            f"    title: {json.dumps(title, ensure_ascii=False)}\n"
-            "    objectives:\n"
-            "      - Đọc bảng 28 đơn vị của huyện bằng load(\"don_vi\").\n"
-            "      - Đếm các dòng thỏa một điều kiện.\n"
-            "    duration_minutes: 45\n"
-            f"    points: {POINTS}\n"
-            "    competences: [\"1.3\"]\n"
-            "    status: ready\n")
+    return (
+        f"  - id: {module_id}\n"
+        f"    title: {json.dumps(title, ensure_ascii=False)}\n"
+        "    objectives:\n"
+        '      - Đọc bảng 28 đơn vị của huyện bằng load("don_vi").\n'
+        "      - Đếm các dòng thỏa một điều kiện.\n"
+        "    duration_minutes: 45\n"
+        f"    points: {POINTS}\n"
+        '    competences: ["1.3"]\n'
+        "    status: ready\n"
+    )
 
 
 def add_to_manifest(module_id: str, title: str) -> None:
@@ -132,8 +166,9 @@ def create(module_id: str, title: str) -> list:
     for name, run in zip(notebooks, runs, strict=True):
         errors = [execute.error_of(c) for c in run.nb.cells if c.cell_type == "code" and execute.error_of(c)]
         if run.failure or errors:
-            raise RuntimeError(messages.text("authoring.new.template_fails", notebook=name,
-                                             why=run.failure or errors[0]))
+            raise RuntimeError(
+                messages.text("authoring.new.template_fails", notebook=name, why=run.failure or errors[0])
+            )
     folder.mkdir(parents=True)
     written = []
     for name, run in zip(notebooks, runs, strict=True):
@@ -144,10 +179,17 @@ def create(module_id: str, title: str) -> list:
 
 
 def add_arguments(p) -> None:
-    p.add_argument("module_id", metavar=messages.text("authoring.new.metavar.module_id"),
-                   help=messages.text("authoring.new.arg.module_id"))
-    p.add_argument("--title", required=True, metavar=messages.text("authoring.new.metavar.title"),
-                   help=messages.text("authoring.new.arg.title"))
+    p.add_argument(
+        "module_id",
+        metavar=messages.text("authoring.new.metavar.module_id"),
+        help=messages.text("authoring.new.arg.module_id"),
+    )
+    p.add_argument(
+        "--title",
+        required=True,
+        metavar=messages.text("authoring.new.metavar.title"),
+        help=messages.text("authoring.new.arg.title"),
+    )
 
 
 def run(args) -> int:

@@ -152,7 +152,7 @@ def split_solution(source: str) -> tuple[str, str, str]:
         end = next(i for i, line in enumerate(lines) if line.strip() == END_SOLUTION and i > start)
     except StopIteration:
         return "", source, ""
-    return "".join(lines[:start]), "".join(lines[start + 1:end]), "".join(lines[end + 1:])
+    return "".join(lines[:start]), "".join(lines[start + 1 : end]), "".join(lines[end + 1 :])
 
 
 def fill_answer(source: str, code: str) -> str:

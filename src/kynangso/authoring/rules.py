@@ -189,7 +189,7 @@ def _opens_with_sentence(source: str) -> bool:
     """The first line of a test cell is a docstring or a comment of at least three words."""
     first = next((line.strip() for line in source.splitlines() if line.strip()), "")
     text = first.lstrip("#").strip().strip("\"'").strip()
-    return first.startswith(("#", "\"", "'")) and len(text.split()) >= 3
+    return first.startswith(("#", '"', "'")) and len(text.split()) >= 3
 
 
 @static_rule("test-purpose")
@@ -199,8 +199,18 @@ def tests_say_what_they_check(nb) -> Iterator[Finding]:
             yield Finding(i, say("test-purpose"))
 
 
-READERS = {"read_csv", "read_excel", "read_json", "read_table", "read_parquet", "read_html", "open", "urlopen",
-           "loadtxt", "genfromtxt"}
+READERS = {
+    "read_csv",
+    "read_excel",
+    "read_json",
+    "read_table",
+    "read_parquet",
+    "read_html",
+    "open",
+    "urlopen",
+    "loadtxt",
+    "genfromtxt",
+}
 NETWORK_MODULES = {"requests", "httpx", "aiohttp", "urllib.request", "urllib3", "ftplib"}
 USER_PATHS = ("/home/", "/Users/", "/root/", "/tmp/", "/mnt/", "~/")
 
@@ -252,11 +262,14 @@ def points_text(nb) -> Iterator[Finding]:
             yield Finding(i, say("points-text.orphan"))
     for q in qs.values():
         if q.stated_points is None:
-            yield Finding(min(q.answers + q.tests + q.manual), say("points-text.missing", question=q.id,
-                                                                   points=points(q.points)))
+            yield Finding(
+                min(q.answers + q.tests + q.manual), say("points-text.missing", question=q.id, points=points(q.points))
+            )
         elif abs(q.stated_points - q.points) > 1e-9:
-            yield Finding(q.prompt, say("points-text.mismatch", stated=points(q.stated_points), question=q.id,
-                                        points=points(q.points)))
+            yield Finding(
+                q.prompt,
+                say("points-text.mismatch", stated=points(q.stated_points), question=q.id, points=points(q.points)),
+            )
 
 
 def _answers(nb) -> Iterator[int]:

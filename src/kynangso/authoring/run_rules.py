@@ -110,5 +110,7 @@ def mistake_rejected(runs: Runs) -> Iterator[Finding]:
         if all(execute.passed(m.run.nb.cells[t]) for t in m.question.tests):
             tests = ", ".join(nbm.grade_id(runs.nb.cells[t]) for t in m.question.tests)
             first_line = m.code.strip().splitlines()[0] if m.code.strip() else ""
-            yield Finding(m.question.tests[0], say("mistake-rejected", tests=tests, number=m.number,
-                                                   cell=m.answer + 1, first_line=first_line))
+            yield Finding(
+                m.question.tests[0],
+                say("mistake-rejected", tests=tests, number=m.number, cell=m.answer + 1, first_line=first_line),
+            )

@@ -63,8 +63,12 @@ def settings() -> Settings:
     return Settings(
         course_id=course.course_id,
         title=course.title,
-        limits=Limits(cell_timeout=int(cfg.ExecutePreprocessor.timeout), notebook_timeout=int(own.notebook_timeout),
-                      memory_mb=int(own.memory_mb), output_chars=int(own.output_chars)),
+        limits=Limits(
+            cell_timeout=int(cfg.ExecutePreprocessor.timeout),
+            notebook_timeout=int(own.notebook_timeout),
+            memory_mb=int(own.memory_mb),
+            output_chars=int(own.output_chars),
+        ),
         workers=workers if workers > 0 else max(1, os.cpu_count() or 1),
         busy_timeout=int(own.busy_timeout),
     )

@@ -52,8 +52,13 @@ def default_notebooks() -> list[Path]:
 
 
 def add_arguments(p) -> None:
-    p.add_argument("paths", nargs="*", type=Path, metavar=messages.text("authoring.tidy.metavar.paths"),
-                   help=messages.text("authoring.tidy.arg.paths"))
+    p.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar=messages.text("authoring.tidy.metavar.paths"),
+        help=messages.text("authoring.tidy.arg.paths"),
+    )
     p.add_argument("--check", action="store_true", help=messages.text("authoring.tidy.arg.check"))
 
 

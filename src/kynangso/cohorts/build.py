@@ -61,10 +61,25 @@ def validate_source(path: Path) -> list[str]:
     so the result dictionary is read instead.)"""
     with _kernel_logs_hidden():
         result = _validator().validate(str(path))
-    problems = [messages.text("authoring.build.source_fails", path=path, test=_first_line(f.get("source")),
-                              error=_last_line(f.get("raw_error"))) for f in result.get("failed", [])]
-    problems += [messages.text("authoring.build.type_changed", path=path, test=_first_line(f.get("source")),
-                               old=f.get("old_type"), new=f.get("new_type")) for f in result.get("type_changed", [])]
+    problems = [
+        messages.text(
+            "authoring.build.source_fails",
+            path=path,
+            test=_first_line(f.get("source")),
+            error=_last_line(f.get("raw_error")),
+        )
+        for f in result.get("failed", [])
+    ]
+    problems += [
+        messages.text(
+            "authoring.build.type_changed",
+            path=path,
+            test=_first_line(f.get("source")),
+            old=f.get("old_type"),
+            new=f.get("new_type"),
+        )
+        for f in result.get("type_changed", [])
+    ]
     return problems
 
 
@@ -76,14 +91,19 @@ def validate_release(path: Path, source: Path | None = None) -> list[str]:
     v.invert = True
     with _kernel_logs_hidden():
         result = v.validate(str(path))
-    problems = [messages.text("authoring.build.passes_blank", path=path, test=_first_line(p.get("source")))
-                for p in result.get("passed", [])]
+    problems = [
+        messages.text("authoring.build.passes_blank", path=path, test=_first_line(p.get("source")))
+        for p in result.get("passed", [])
+    ]
     text = path.read_text(encoding="utf-8")
-    problems += [messages.text("authoring.build.marker_left", path=path, marker=marker)
-                 for marker in LEAKS if marker in text]
+    problems += [
+        messages.text("authoring.build.marker_left", path=path, marker=marker) for marker in LEAKS if marker in text
+    ]
     source_nb = nbm.read(source) if source else nbm.nbformat.v4.new_notebook()
-    problems += [messages.text("authoring.build.leak", path=path, cell=i + 1, what=what[:80])
-                 for i, what in check.leaks(source_nb, nbm.read(path))]
+    problems += [
+        messages.text("authoring.build.leak", path=path, cell=i + 1, what=what[:80])
+        for i, what in check.leaks(source_nb, nbm.read(path))
+    ]
     return problems
 
 
@@ -95,8 +115,14 @@ def build_module(root: Path, module, run_checks: bool = True, workers: int | Non
     log_name = f"generate-{module.id}"
     proc = course.run(root, "generate_assignment", module.id, "--force", log_name=log_name)
     if proc.returncode != 0:
-        return [messages.text("authoring.build.nbgrader_failed", module=module.id,
-                              log_file=root / "logs" / f"{log_name}.log", log=course.tail(proc))]
+        return [
+            messages.text(
+                "authoring.build.nbgrader_failed",
+                module=module.id,
+                log_file=root / "logs" / f"{log_name}.log",
+                log=course.tail(proc),
+            )
+        ]
     graded = nbm.graded_notebooks(module.source)
     for path in graded:
         problems += validate_source(path)
@@ -106,8 +132,12 @@ def build_module(root: Path, module, run_checks: bool = True, workers: int | Non
 
 
 def add_arguments(p) -> None:
-    p.add_argument("--cohort", default="demo", metavar=messages.text("authoring.build.metavar.cohort"),
-                   help=messages.text("authoring.build.arg.cohort"))
+    p.add_argument(
+        "--cohort",
+        default="demo",
+        metavar=messages.text("authoring.build.metavar.cohort"),
+        help=messages.text("authoring.build.arg.cohort"),
+    )
     check.add_arguments(p)
 
 

@@ -67,8 +67,9 @@ def _from_mail(name: str, body: bytes, ignored: list[str]) -> list[Item]:
     for part in msg.iter_attachments():
         filename = part.get_filename() or ""
         if filename.lower().endswith(".ipynb"):
-            out.append(Item(f"{name}/{filename}", part.get_payload(decode=True) or b"",
-                            sent or datetime.now(UTC), sender))
+            out.append(
+                Item(f"{name}/{filename}", part.get_payload(decode=True) or b"", sent or datetime.now(UTC), sender)
+            )
         elif filename:
             ignored.append(f"{name}/{filename}")
     if not out:
@@ -99,14 +100,26 @@ def _items(source: Path, ignored: list[str]) -> list[Item]:
                 name = info.filename
                 if info.is_dir() or "__MACOSX" in name or ".ipynb_checkpoints" in name:
                     continue
-                _add(out, ignored, name, lambda info=info: z.read(info), info.file_size,
-                     datetime(*info.date_time).astimezone())
+                _add(
+                    out,
+                    ignored,
+                    name,
+                    lambda info=info: z.read(info),
+                    info.file_size,
+                    datetime(*info.date_time).astimezone(),
+                )
     elif source.is_dir():
         for p in sorted(source.rglob("*")):
             if not p.is_file() or ".ipynb_checkpoints" in p.parts:
                 continue
-            _add(out, ignored, p.relative_to(source).as_posix(), p.read_bytes, p.stat().st_size,
-                 datetime.fromtimestamp(p.stat().st_mtime).astimezone())
+            _add(
+                out,
+                ignored,
+                p.relative_to(source).as_posix(),
+                p.read_bytes,
+                p.stat().st_size,
+                datetime.fromtimestamp(p.stat().st_mtime).astimezone(),
+            )
     else:
         raise SystemExit(messages.text("cohorts.collect.no_source", source=source))
     return out
@@ -144,8 +157,13 @@ def match(root: Path, source: Path, modules, module_id: str | None = None) -> Re
     """Match every notebook of `source` to one official, module and notebook, or say why not."""
     people = roster.roster(root)
     res = Result()
-    expected = {m.id: {p.name: {nbm.grade_id(c) for c in nbm.read(p).cells if nbm.grade_id(c)}
-                       for p in nbm.graded_notebooks(m.source)} for m in modules}
+    expected = {
+        m.id: {
+            p.name: {nbm.grade_id(c) for c in nbm.read(p).cells if nbm.grade_id(c)}
+            for p in nbm.graded_notebooks(m.source)
+        }
+        for m in modules
+    }
     items = _items(source, res.ignored)
     for item in items:
         if item.problem:
@@ -191,8 +209,7 @@ def match(root: Path, source: Path, modules, module_id: str | None = None) -> Re
         if len(group) > 1:
             for item in group:
                 others = ", ".join(i.name for i in group if i is not item)
-                item.problem = messages.text("cohorts.collect.duplicate", student=key[0], module=key[1],
-                                             others=others)
+                item.problem = messages.text("cohorts.collect.duplicate", student=key[0], module=key[1], others=others)
                 res.problems.append(item)
         else:
             res.written.append(group[0])
@@ -217,8 +234,9 @@ def write(root: Path, items: list[Item]) -> None:
 def add_arguments(p) -> None:
     t = messages.text
     p.add_argument("name", metavar=t("cohorts.metavar.name"), help=t("cohorts.arg.name"))
-    p.add_argument("source", type=Path, metavar=t("cohorts.collect.metavar.source"),
-                   help=t("cohorts.collect.arg.source"))
+    p.add_argument(
+        "source", type=Path, metavar=t("cohorts.collect.metavar.source"), help=t("cohorts.collect.arg.source")
+    )
     p.add_argument("--module", metavar=t("cohorts.metavar.module"), help=t("cohorts.collect.arg.module"))
     p.add_argument("--dry-run", action="store_true", help=t("cohorts.collect.arg.dry_run"))
 

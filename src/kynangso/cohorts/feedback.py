@@ -16,19 +16,28 @@ from ..grading import pool
 from . import course
 
 
-def feedback(root: Path, modules, workers: int | None = None, students: list[str] | None = None,
-             progress: bool = True) -> list[dict]:
+def feedback(
+    root: Path, modules, workers: int | None = None, students: list[str] | None = None, progress: bool = True
+) -> list[dict]:
     """Feedback for every autograded submission of `modules` (of `students` only, when given); one
     pool result per submission."""
     autograded = root / "autograded"
-    jobs = [(m.id, d.name) for m in modules
-            for d in (sorted(autograded.iterdir()) if autograded.is_dir() else [])
-            if (d / m.id).is_dir() and (not students or d.name in students)]
-    bar = pool.Progress(len(jobs), enabled=progress, desc=messages.text("cohorts.progress.feedback"),
-                        failed_label=messages.text("cohorts.progress.feedback_failed"))
+    jobs = [
+        (m.id, d.name)
+        for m in modules
+        for d in (sorted(autograded.iterdir()) if autograded.is_dir() else [])
+        if (d / m.id).is_dir() and (not students or d.name in students)
+    ]
+    bar = pool.Progress(
+        len(jobs),
+        enabled=progress,
+        desc=messages.text("cohorts.progress.feedback"),
+        failed_label=messages.text("cohorts.progress.feedback_failed"),
+    )
     try:
-        return pool.run(root, jobs, workers or settings().workers, settings().limits,
-                        on_result=bar.update, task="feedback")
+        return pool.run(
+            root, jobs, workers or settings().workers, settings().limits, on_result=bar.update, task="feedback"
+        )
     finally:
         bar.close()
 
@@ -37,18 +46,29 @@ def add_arguments(p) -> None:
     t = messages.text
     p.add_argument("name", metavar=t("cohorts.metavar.name"), help=t("cohorts.arg.name"))
     p.add_argument("--module", action="append", metavar=t("cohorts.metavar.module"), help=t("cohorts.arg.module"))
-    p.add_argument("--student", action="append", metavar=t("cohorts.metavar.student"),
-                   help=t("cohorts.feedback.arg.student"))
-    p.add_argument("--workers", type=int, default=None, metavar=t("cohorts.metavar.workers"),
-                   help=t("cohorts.arg.workers", default=settings().workers))
+    p.add_argument(
+        "--student", action="append", metavar=t("cohorts.metavar.student"), help=t("cohorts.feedback.arg.student")
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar=t("cohorts.metavar.workers"),
+        help=t("cohorts.arg.workers", default=settings().workers),
+    )
     p.add_argument("--no-progress", action="store_true", help=t("cohorts.arg.no_progress"))
 
 
 def run(args) -> int:
     t = messages.text
     root = course.existing(args.name)
-    results = feedback(root, check.selected_modules(args.module), workers=args.workers,
-                       students=args.student, progress=not args.no_progress)
+    results = feedback(
+        root,
+        check.selected_modules(args.module),
+        workers=args.workers,
+        students=args.student,
+        progress=not args.no_progress,
+    )
     bad = [r for r in results if not r["ok"]]
     print(t("cohorts.feedback.done", written=len(results) - len(bad), failed=len(bad)))
     for r in bad:

@@ -111,8 +111,9 @@ def describe_graded(folder: Path, expected: list[str], submission) -> str:
     # nbgrader scores an untouched written answer 0 at once instead of asking for manual grading
     blank += [nbm.question_of(g.name) for g in grades if g.name in manual and g.auto_score == 0]
     lost = sorted({nbm.question_of(g.name) for g in auto if (g.auto_score or 0) < g.max_score} - set(blank))
-    parts = [t("cohorts.graded.score", score=sum(g.auto_score or 0 for g in auto),
-               max_score=sum(g.max_score for g in auto))]
+    parts = [
+        t("cohorts.graded.score", score=sum(g.auto_score or 0 for g in auto), max_score=sum(g.max_score for g in auto))
+    ]
     if lost:
         parts.append(t("cohorts.graded.lost", questions=", ".join(lost)))
     if blank:
@@ -194,8 +195,16 @@ def merge_report(root: Path, rows: list[Row]) -> list[Row]:
         with path.open(encoding="utf-8", newline="") as f:
             for old in csv.DictReader(f):
                 if (old["student"], old["assignment"]) not in new:
-                    kept.append(Row(old["student"], old["assignment"], old["status"], old["reason"],
-                                    float(old["score"] or 0), float(old["max_score"] or 0)))
+                    kept.append(
+                        Row(
+                            old["student"],
+                            old["assignment"],
+                            old["status"],
+                            old["reason"],
+                            float(old["score"] or 0),
+                            float(old["max_score"] or 0),
+                        )
+                    )
     return sorted(kept + rows, key=lambda r: (r.assignment, r.student))
 
 
@@ -217,14 +226,30 @@ def write_report(root: Path, rows: list[Row]) -> Path:
         w.writerow(REPORT_COLUMNS)
         for r in rows:
             p = people.get(r.student, {})
-            w.writerow([r.student, p.get("ho_ten", ""), p.get("ma_don_vi", ""), r.assignment, r.status,
-                        f"{r.score:g}", f"{r.max_score:g}", r.reason])
+            w.writerow(
+                [
+                    r.student,
+                    p.get("ho_ten", ""),
+                    p.get("ma_don_vi", ""),
+                    r.assignment,
+                    r.status,
+                    f"{r.score:g}",
+                    f"{r.max_score:g}",
+                    r.reason,
+                ]
+            )
     return path
 
 
-def grade(root: Path, modules, workers: int | None = None, students: list[str] | None = None,
-          limits: Limits | None = None, progress: bool = True,
-          isolate: bool = True) -> tuple[Path, Path, list[Row]]:
+def grade(
+    root: Path,
+    modules,
+    workers: int | None = None,
+    students: list[str] | None = None,
+    limits: Limits | None = None,
+    progress: bool = True,
+    isolate: bool = True,
+) -> tuple[Path, Path, list[Row]]:
     """Grade the selected modules' submissions (of `students` only, when given) on the grading pool;
     write grades.csv and grading-report.csv, and return their paths and this run's rows. Submissions
     that cannot be graded score 0 and say why. `isolate=False` runs learners' kernels without the
@@ -236,15 +261,21 @@ def grade(root: Path, modules, workers: int | None = None, students: list[str] |
             for s in plan.broken:
                 record_zero(root, gb, plan.module.id, s)
     jobs = [(p.module.id, s) for p in plans for s in p.ok]
-    bar = pool.Progress(len(jobs), enabled=progress, desc=messages.text("cohorts.progress.grade"),
-                        failed_label=messages.text("cohorts.progress.grade_failed"))
+    bar = pool.Progress(
+        len(jobs),
+        enabled=progress,
+        desc=messages.text("cohorts.progress.grade"),
+        failed_label=messages.text("cohorts.progress.grade_failed"),
+    )
     try:
-        results = pool.run(root, jobs, workers or settings().workers, limits, on_result=bar.update,
-                           isolate=isolate)
+        results = pool.run(root, jobs, workers or settings().workers, limits, on_result=bar.update, isolate=isolate)
     finally:
         bar.close()
-    failed = {(r["module"], r["student"]): failure_reason(r["failure"], limits, r.get("log", ""))
-              for r in results if not r["ok"]}
+    failed = {
+        (r["module"], r["student"]): failure_reason(r["failure"], limits, r.get("log", ""))
+        for r in results
+        if not r["ok"]
+    }
     rows: list[Row] = []
     with course.gradebook(root) as gb:
         for plan in plans:
@@ -259,9 +290,16 @@ def grade(root: Path, modules, workers: int | None = None, students: list[str] |
                     rows.append(Row(s, module_id, "failed", why, 0.0, max_score))
                 else:
                     sub = gb.find_submission(module_id, s)
-                    rows.append(Row(s, module_id, "graded",
-                                    describe_graded(root / "autograded" / s / module_id, expected, sub),
-                                    sub.score, max_score))
+                    rows.append(
+                        Row(
+                            s,
+                            module_id,
+                            "graded",
+                            describe_graded(root / "autograded" / s / module_id, expected, sub),
+                            sub.score,
+                            max_score,
+                        )
+                    )
         grades = export_grades(root, gb)
     return grades, write_report(root, merge_report(root, rows)), rows
 
@@ -271,20 +309,44 @@ def add_arguments(p) -> None:
     d = settings().limits
     p.add_argument("name", metavar=t("cohorts.metavar.name"), help=t("cohorts.arg.name"))
     p.add_argument("--module", action="append", metavar=t("cohorts.metavar.module"), help=t("cohorts.arg.module"))
-    p.add_argument("--student", action="append", metavar=t("cohorts.metavar.student"),
-                   help=t("cohorts.grade.arg.student"))
-    p.add_argument("--workers", type=int, default=None, metavar=t("cohorts.metavar.workers"),
-                   help=t("cohorts.arg.workers", default=settings().workers))
-    p.add_argument("--cell-timeout", type=int, default=d.cell_timeout, metavar=t("cohorts.grade.metavar.seconds"),
-                   help=t("cohorts.grade.arg.cell_timeout", default=d.cell_timeout))
-    p.add_argument("--notebook-timeout", type=int, default=d.notebook_timeout,
-                   metavar=t("cohorts.grade.metavar.seconds"),
-                   help=t("cohorts.grade.arg.notebook_timeout", default=d.notebook_timeout))
-    p.add_argument("--memory-mb", type=int, default=d.memory_mb, metavar=t("cohorts.grade.metavar.memory_mb"),
-                   help=t("cohorts.grade.arg.memory_mb", default=d.memory_mb))
-    p.add_argument("--output-chars", type=int, default=d.output_chars,
-                   metavar=t("cohorts.grade.metavar.output_chars"),
-                   help=t("cohorts.grade.arg.output_chars", default=d.output_chars))
+    p.add_argument(
+        "--student", action="append", metavar=t("cohorts.metavar.student"), help=t("cohorts.grade.arg.student")
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar=t("cohorts.metavar.workers"),
+        help=t("cohorts.arg.workers", default=settings().workers),
+    )
+    p.add_argument(
+        "--cell-timeout",
+        type=int,
+        default=d.cell_timeout,
+        metavar=t("cohorts.grade.metavar.seconds"),
+        help=t("cohorts.grade.arg.cell_timeout", default=d.cell_timeout),
+    )
+    p.add_argument(
+        "--notebook-timeout",
+        type=int,
+        default=d.notebook_timeout,
+        metavar=t("cohorts.grade.metavar.seconds"),
+        help=t("cohorts.grade.arg.notebook_timeout", default=d.notebook_timeout),
+    )
+    p.add_argument(
+        "--memory-mb",
+        type=int,
+        default=d.memory_mb,
+        metavar=t("cohorts.grade.metavar.memory_mb"),
+        help=t("cohorts.grade.arg.memory_mb", default=d.memory_mb),
+    )
+    p.add_argument(
+        "--output-chars",
+        type=int,
+        default=d.output_chars,
+        metavar=t("cohorts.grade.metavar.output_chars"),
+        help=t("cohorts.grade.arg.output_chars", default=d.output_chars),
+    )
     p.add_argument("--no-progress", action="store_true", help=t("cohorts.arg.no_progress"))
     p.add_argument("--no-sandbox", action="store_true", help=t("cohorts.grade.arg.no_sandbox"))
 
@@ -293,8 +355,7 @@ def add_arguments(p) -> None:
 SANDBOX_REASONS = {
     "--no-sandbox": "cohorts.sandbox.flag",
     "the sandbox needs Linux namespaces": "cohorts.sandbox.not_linux",
-    "the sandbox needs root (network and mount namespaces); kernels run with resource limits only":
-        "cohorts.sandbox.not_root",
+    "the sandbox needs root (network and mount namespaces); kernels run with resource limits only": "cohorts.sandbox.not_root",
     "no 'nobody' user to run kernels as": "cohorts.sandbox.no_nobody",
     "unshare() is not permitted here (a container without CAP_SYS_ADMIN?)": "cohorts.sandbox.unshare_refused",
 }
@@ -320,9 +381,15 @@ def run(args) -> int:
     root = course.existing(args.name)
     limits = Limits(args.cell_timeout, args.notebook_timeout, args.memory_mb, args.output_chars)
     print(isolation(root, args.no_sandbox))
-    grades, report, rows = grade(root, check.selected_modules(args.module), workers=args.workers,
-                                 students=args.student, limits=limits, progress=not args.no_progress,
-                                 isolate=not args.no_sandbox)
+    grades, report, rows = grade(
+        root,
+        check.selected_modules(args.module),
+        workers=args.workers,
+        students=args.student,
+        limits=limits,
+        progress=not args.no_progress,
+        isolate=not args.no_sandbox,
+    )
     failed = [r for r in rows if r.status == "failed"]
     print(t("cohorts.grade.done", graded=len(rows) - len(failed), failed=len(failed)))
     for r in failed:

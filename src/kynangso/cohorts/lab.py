@@ -19,8 +19,13 @@ DEFAULT_PORT = 8888
 def add_arguments(p) -> None:
     t = messages.text
     p.add_argument("name", metavar=t("cohorts.metavar.name"), help=t("cohorts.arg.name"))
-    p.add_argument("--port", type=int, default=DEFAULT_PORT, metavar=t("cohorts.lab.metavar.port"),
-                   help=t("cohorts.lab.arg.port", default=DEFAULT_PORT))
+    p.add_argument(
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
+        metavar=t("cohorts.lab.metavar.port"),
+        help=t("cohorts.lab.arg.port", default=DEFAULT_PORT),
+    )
     p.add_argument("--dry-run", action="store_true", help=t("cohorts.lab.arg.dry_run"))
 
 

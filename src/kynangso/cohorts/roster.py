@@ -44,8 +44,11 @@ def read_roster(path: Path) -> list[dict]:
             missing.append(col)
         mapping[col] = found
     if missing:
-        raise RosterError(messages.text("cohorts.roster.missing_columns", path=path, missing=", ".join(missing),
-                                        columns=", ".join(COLUMNS)))
+        raise RosterError(
+            messages.text(
+                "cohorts.roster.missing_columns", path=path, missing=", ".join(missing), columns=", ".join(COLUMNS)
+            )
+        )
     rows, seen = [], set()
     for n, raw in enumerate(reader, start=2):
         row = {c: unicodedata.normalize("NFC", (raw.get(mapping[c]) or "").strip()) for c in COLUMNS}
@@ -102,8 +105,13 @@ def create(name: str, roster_path: Path) -> Path:
 def add_arguments(p) -> None:
     t = messages.text
     p.add_argument("name", metavar=t("cohorts.metavar.name"), help=t("cohorts.arg.name"))
-    p.add_argument("--roster", required=True, type=Path, metavar=t("cohorts.roster.metavar.roster"),
-                   help=t("cohorts.roster.arg.roster"))
+    p.add_argument(
+        "--roster",
+        required=True,
+        type=Path,
+        metavar=t("cohorts.roster.metavar.roster"),
+        help=t("cohorts.roster.arg.roster"),
+    )
 
 
 def run(args) -> int:

@@ -71,8 +71,14 @@ def seeded_answers(source_nb, rng: random.Random) -> dict[str, str | None]:
     return out
 
 
-def write_submission(root: Path, student: str, module_id: str, notebooks: dict[str, object],
-                     timestamp: datetime, raw: dict[str, bytes] | None = None) -> Path:
+def write_submission(
+    root: Path,
+    student: str,
+    module_id: str,
+    notebooks: dict[str, object],
+    timestamp: datetime,
+    raw: dict[str, bytes] | None = None,
+) -> Path:
     """Write a submission as nbgrader expects it: submitted/<student>/<module>/ with timestamp.txt."""
     folder = root / "submitted" / student / module_id
     folder.mkdir(parents=True, exist_ok=True)
@@ -104,7 +110,9 @@ def simulate(root: Path, modules, seed: int = DEFAULT_SEED, overwrite: bool = Fa
                 print("  " + messages.text("cohorts.simulate.skip_real", student=student, folder=folder))
                 continue
             rng = random.Random(f"kynangso:{seed}:{student}:{module.id}")
-            nbs = {name: fill(rel, src, seeded_answers(src, rng)) for name, (src, rel) in zip(names, pairs, strict=True)}
+            nbs = {
+                name: fill(rel, src, seeded_answers(src, rng)) for name, (src, rel) in zip(names, pairs, strict=True)
+            }
             folder = write_submission(root, student, module.id, nbs, base + timedelta(minutes=7 * n))
             (folder / MARKER).write_text("written by kynangso simulate\n", encoding="utf-8")
             written.append(folder)
@@ -115,8 +123,13 @@ def add_arguments(p) -> None:
     t = messages.text
     p.add_argument("name", metavar=t("cohorts.metavar.name"), help=t("cohorts.arg.name"))
     p.add_argument("--module", action="append", metavar=t("cohorts.metavar.module"), help=t("cohorts.arg.module"))
-    p.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar=t("cohorts.simulate.metavar.seed"),
-                   help=t("cohorts.simulate.arg.seed", default=DEFAULT_SEED))
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=DEFAULT_SEED,
+        metavar=t("cohorts.simulate.metavar.seed"),
+        help=t("cohorts.simulate.arg.seed", default=DEFAULT_SEED),
+    )
     p.add_argument("--overwrite", action="store_true", help=t("cohorts.simulate.arg.overwrite"))
 
 

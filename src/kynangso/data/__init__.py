@@ -21,8 +21,9 @@ from .. import messages, paths
 from . import documents, mailbox, meetings, ocop, services, units
 from .base import Column, Dataset
 
-DATASETS: list[Dataset] = (units.DATASETS + services.DATASETS + documents.DATASETS + meetings.DATASETS
-                           + ocop.DATASETS + mailbox.DATASETS)
+DATASETS: list[Dataset] = (
+    units.DATASETS + services.DATASETS + documents.DATASETS + meetings.DATASETS + ocop.DATASETS + mailbox.DATASETS
+)
 
 
 class DataError(ValueError):
@@ -37,6 +38,7 @@ def dataset(name: str) -> Dataset:
 
 
 # --- for notebooks ----------------------------------------------------------------------
+
 
 def path(name: str) -> Path:
     """The path of a course data set: path("don_vi") -> .../datasets/don_vi.csv."""
@@ -71,8 +73,16 @@ def _convert(series, col: Column, file: str):
         bad = out.isna() & ~empty
     if bad.any():
         i = int(bad.to_numpy().nonzero()[0][0])
-        raise DataError(messages.text("data.bad_value", file=file, row=i + 2, column=col.name, value=series.iloc[i],
-                                      kind=messages.text(f"data.kind.{col.dtype}")))
+        raise DataError(
+            messages.text(
+                "data.bad_value",
+                file=file,
+                row=i + 2,
+                column=col.name,
+                value=series.iloc[i],
+                kind=messages.text(f"data.kind.{col.dtype}"),
+            )
+        )
     if col.dtype == "int" and not col.nullable:
         out = out.astype("int64")
     return out

@@ -16,7 +16,7 @@ import numpy as np
 LICENCE = "CC0 1.0 (dữ liệu tổng hợp / synthetic data)"
 SYNTHETIC_NOTE = (
     "Mọi người, mã số, số định danh, số điện thoại và địa chỉ thư trong tệp này là **giả định**, do máy "
-    "sinh ra từ hạt giống; tên người dùng chữ cái thay tên riêng (kiểu \"Nguyễn Văn A\"), số định danh bắt "
+    'sinh ra từ hạt giống; tên người dùng chữ cái thay tên riêng (kiểu "Nguyễn Văn A"), số định danh bắt '
     "đầu bằng 000 (không tỉnh nào có mã này), số điện thoại bắt đầu bằng 0000, tên miền `.example`/`.test` "
     "không tồn tại trên Internet. / Every person, ID, phone number and address here is synthetic."
 )
@@ -25,10 +25,10 @@ DTYPES = ("str", "int", "float", "bool", "date", "datetime", "category")
 
 @dataclass(frozen=True)
 class Column:
-    name: str   # Vietnamese snake_case without diacritics
+    name: str  # Vietnamese snake_case without diacritics
     dtype: str  # one of DTYPES
     label: str  # Vietnamese label, with diacritics
-    en: str     # English meaning
+    en: str  # English meaning
     unit: str = ""
     note: str = ""  # values, how generated
     nullable: bool = False
@@ -47,6 +47,7 @@ class Dataset:
     that knows the answer key lives where learners' kernels cannot import it).
     `scale(ctx, n)`, when given, returns an n-times larger table for `kynangso data --scale n`.
     """
+
     name: str
     title_vi: str
     title_en: str
@@ -147,10 +148,32 @@ def split_total(total: int, weights) -> list[int]:
 
 # --- synthetic people -------------------------------------------------------------------
 
-FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Phan", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
-          "Dương", "Đào", "Đinh", "Trịnh", "Lưu", "Tạ", "Khổng", "Hà"]
-MIDDLE = {"nam": ["Văn", "Đức", "Minh", "Quang", "Hữu", "Xuân", "Ngọc", "Thanh", "Công", "Mạnh"],
-          "nu": ["Thị", "Thu", "Ngọc", "Minh", "Thanh", "Hồng", "Phương", "Thị"]}
+FAMILY = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Phan",
+    "Vũ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Đào",
+    "Đinh",
+    "Trịnh",
+    "Lưu",
+    "Tạ",
+    "Khổng",
+    "Hà",
+]
+MIDDLE = {
+    "nam": ["Văn", "Đức", "Minh", "Quang", "Hữu", "Xuân", "Ngọc", "Thanh", "Công", "Mạnh"],
+    "nu": ["Thị", "Thu", "Ngọc", "Minh", "Thanh", "Hồng", "Phương", "Thị"],
+}
 # Letters in place of given names, the Vietnamese convention for a made-up person ("Nguyễn Văn A"):
 # nobody mistakes these for real people.
 GIVEN = ["A", "B", "C", "D", "Đ", "E", "G", "H", "K", "L", "M", "N", "P", "Q", "S", "T", "U", "V", "X", "Y"]
@@ -187,6 +210,7 @@ def phone(rng: random.Random) -> str:
 
 # --- rendering --------------------------------------------------------------------------
 
+
 def _cell(value) -> str:
     if value is None:
         return ""
@@ -220,8 +244,12 @@ def render_csv(ds: Dataset, table) -> tuple[bytes, int]:
 
 def render_dictionary(ds: Dataset, body: bytes, n_rows: int, seed: int, extra: dict[str, bytes]) -> str:
     lines = [
-        f"# `{ds.file}`: {ds.title_vi}", "", f"*{ds.title_en}.*", "",
-        "Tệp này do máy sinh ra, không sửa tay / generated, do not edit: `kynangso data`.", "",
+        f"# `{ds.file}`: {ds.title_vi}",
+        "",
+        f"*{ds.title_en}.*",
+        "",
+        "Tệp này do máy sinh ra, không sửa tay / generated, do not edit: `kynangso data`.",
+        "",
         f"- Số dòng / rows: {n_rows}",
         "- Mã hóa / encoding: UTF-8, Unicode NFC, dấu phân cách `,`; ngày `YYYY-MM-DD`, thời điểm "
         "`YYYY-MM-DD HH:MM:SS` giờ Việt Nam (UTC+07:00); ô trống = không có giá trị",
@@ -233,7 +261,13 @@ def render_dictionary(ds: Dataset, body: bytes, n_rows: int, seed: int, extra: d
         lines.append(f"- Khóa / key: {', '.join(f'`{k}`' for k in ds.key)} (không trùng / unique)")
     for col, target in ds.refs.items():
         lines.append(f"- `{col}` tham chiếu / refers to `{target}`")
-    lines += ["", "## Cột / columns", "", "| cột | nhãn | kiểu | đơn vị | meaning | ghi chú |", "|---|---|---|---|---|---|"]
+    lines += [
+        "",
+        "## Cột / columns",
+        "",
+        "| cột | nhãn | kiểu | đơn vị | meaning | ghi chú |",
+        "|---|---|---|---|---|---|",
+    ]
     for c in ds.columns:
         dtype = c.dtype + (" (có thể trống)" if c.nullable else "")
         cells = [f"`{c.name}`", c.label, dtype, c.unit, c.en, c.note]

@@ -4,6 +4,8 @@ generators. The registers' rules (types, numbers and symbols, urgency, issuers) 
 what the documents are about in topics.py; the names tests read are imported here as well.
 """
 
+# size: most lines are the two data sets' schemas and generation notes, one column per line
+
 from __future__ import annotations
 
 import random
@@ -72,6 +74,7 @@ def pick_issuer(rng: random.Random, topic: Topic, d: date, communes) -> tuple[st
 
 def _incoming(rng: random.Random, day_index: int, days, communes) -> dict:
     from .. import workdays as wd
+
     d = days[day_index]
     topic = pick_topic(rng, d.month)
     _, issuer = pick_issuer(rng, topic, d, communes)
@@ -102,12 +105,23 @@ def _incoming(rng: random.Random, day_index: int, days, communes) -> dict:
         handled = None
     dept = VP if issuer.level == "huyen" and issuer.abbr in DEPT_ABBR.values() else topic.dept
     unit = rng.choice(issuer.units) if kind == "cong_van" and issuer.units else ""
-    return {"ngay_den": d, "tac_gia": issuer.name, "_issuer": issuer, "_kind": kind, "_unit": unit,
-            "ngay_van_ban": issued, "loai_van_ban": kind,
-            "trich_yeu": nfc(summary(rng, kind, topic, issued, issuer.level, abbr=issuer.abbr)), "do_khan": do_khan,
-            "don_vi_xu_ly": dept, "ngay_chuyen": days[day_index + presented_after],
-            "thoi_han_ngay": allowed_days, "han_xu_ly": wd.add_working_days(d, allowed_days),
-            "ngay_xu_ly": handled, "ky_so": signed}
+    return {
+        "ngay_den": d,
+        "tac_gia": issuer.name,
+        "_issuer": issuer,
+        "_kind": kind,
+        "_unit": unit,
+        "ngay_van_ban": issued,
+        "loai_van_ban": kind,
+        "trich_yeu": nfc(summary(rng, kind, topic, issued, issuer.level, abbr=issuer.abbr)),
+        "do_khan": do_khan,
+        "don_vi_xu_ly": dept,
+        "ngay_chuyen": days[day_index + presented_after],
+        "thoi_han_ngay": allowed_days,
+        "han_xu_ly": wd.add_working_days(d, allowed_days),
+        "ngay_xu_ly": handled,
+        "ky_so": signed,
+    }
 
 
 def _issuer_numbers(rng: random.Random, rows: list[dict]) -> None:
@@ -148,25 +162,56 @@ def _gen_van_ban_den(ctx: Context) -> list[dict]:
 
 OUT_PER_DAY = 8.0
 OUT_MONTH = {1: 1.25, 2: 0.75, 3: 1.0, 4: 1.0, 5: 1.0, 6: 1.05, 7: 1.05, 8: 0.95, 9: 0.95, 10: 1.0, 11: 1.05, 12: 1.3}
-OUT_KINDS = (("cong_van", 0.46), ("quyet_dinh", 0.22), ("bao_cao", 0.09), ("giay_moi", 0.07), ("ke_hoach", 0.06),
-             ("thong_bao", 0.05), ("to_trinh", 0.025), ("huong_dan", 0.008), ("chi_thi", 0.004), ("cong_dien", 0.01))
+OUT_KINDS = (
+    ("cong_van", 0.46),
+    ("quyet_dinh", 0.22),
+    ("bao_cao", 0.09),
+    ("giay_moi", 0.07),
+    ("ke_hoach", 0.06),
+    ("thong_bao", 0.05),
+    ("to_trinh", 0.025),
+    ("huong_dan", 0.008),
+    ("chi_thi", 0.004),
+    ("cong_dien", 0.01),
+)
 # Share of outgoing documents signed digitally, January -> December 2022.
 OUT_SIGNED = (0.70, 0.98)
 # The few documents of a kind issued once a year (date, type, topic, trích yếu).
 ONCE = [
     (date(2022, 1, 14), "chuong_trinh", "tong_hop", "Công tác năm 2022 của UBND huyện Vĩnh Tường"),
-    (date(2022, 3, 15), "de_an", "chuyen_doi_so",
-     "Chuyển đổi số huyện Vĩnh Tường giai đoạn 2022-2025, định hướng đến năm 2030"),
-    (date(2022, 4, 20), "phuong_an", "thien_tai",
-     "Phòng, chống thiên tai và tìm kiếm cứu nạn năm 2022 trên địa bàn huyện Vĩnh Tường"),
-    (date(2022, 6, 8), "quy_che", "chuyen_doi_so",
-     "Quản lý, sử dụng chữ ký số trong gửi, nhận văn bản điện tử của các cơ quan hành chính huyện"),
+    (
+        date(2022, 3, 15),
+        "de_an",
+        "chuyen_doi_so",
+        "Chuyển đổi số huyện Vĩnh Tường giai đoạn 2022-2025, định hướng đến năm 2030",
+    ),
+    (
+        date(2022, 4, 20),
+        "phuong_an",
+        "thien_tai",
+        "Phòng, chống thiên tai và tìm kiếm cứu nạn năm 2022 trên địa bàn huyện Vĩnh Tường",
+    ),
+    (
+        date(2022, 6, 8),
+        "quy_che",
+        "chuyen_doi_so",
+        "Quản lý, sử dụng chữ ký số trong gửi, nhận văn bản điện tử của các cơ quan hành chính huyện",
+    ),
 ]
 # Economic fields go to one Vice-Chair, social ones to the other, the rest to the Chair.
-ECONOMY = {"Phòng Tài nguyên và Môi trường", "Phòng Kinh tế và Hạ tầng", "Phòng Nông nghiệp và Phát triển nông thôn",
-           "Phòng Tài chính - Kế hoạch"}
-SOCIETY = {"Phòng Giáo dục và Đào tạo", "Phòng Y tế", "Phòng Văn hóa và Thông tin",
-           "Phòng Lao động - Thương binh và Xã hội", "Phòng Tư pháp"}
+ECONOMY = {
+    "Phòng Tài nguyên và Môi trường",
+    "Phòng Kinh tế và Hạ tầng",
+    "Phòng Nông nghiệp và Phát triển nông thôn",
+    "Phòng Tài chính - Kế hoạch",
+}
+SOCIETY = {
+    "Phòng Giáo dục và Đào tạo",
+    "Phòng Y tế",
+    "Phòng Văn hóa và Thông tin",
+    "Phòng Lao động - Thương binh và Xã hội",
+    "Phòng Tư pháp",
+}
 
 
 def district_signers(ctx: Context) -> dict[str, str]:
@@ -220,21 +265,34 @@ def recipients(rng: random.Random, kind: str, topic: Topic, commune: str, upward
 def _outgoing_decision(rng: random.Random, topic: Topic, d: date, commune: str) -> str:
     project, commune = rng.choice(PROJECTS), place(commune)
     if topic.key == "dat_dai":
-        return rng.choice([
-            f"Về việc thu hồi đất để thực hiện dự án {project} tại {commune}",
-            f"Về việc phê duyệt phương án bồi thường, hỗ trợ giải phóng mặt bằng dự án {project} tại {commune}",
-            f"Về việc phê duyệt giá khởi điểm đấu giá quyền sử dụng đất tại {commune}",
-            f"Về việc cấp giấy chứng nhận quyền sử dụng đất cho hộ gia đình, cá nhân tại {commune}"])
+        return rng.choice(
+            [
+                f"Về việc thu hồi đất để thực hiện dự án {project} tại {commune}",
+                f"Về việc phê duyệt phương án bồi thường, hỗ trợ giải phóng mặt bằng dự án {project} tại {commune}",
+                f"Về việc phê duyệt giá khởi điểm đấu giá quyền sử dụng đất tại {commune}",
+                f"Về việc cấp giấy chứng nhận quyền sử dụng đất cho hộ gia đình, cá nhân tại {commune}",
+            ]
+        )
     if topic.key in ("ha_tang", "nong_thon_moi", "tai_chinh"):
-        return rng.choice([
-            f"Về việc phê duyệt báo cáo kinh tế - kỹ thuật công trình {project} tại {commune}",
-            f"Về việc phân bổ kinh phí thực hiện {bare(rng.choice(topic.phrases(d.month)))} cho {commune}"])
+        return rng.choice(
+            [
+                f"Về việc phê duyệt báo cáo kinh tế - kỹ thuật công trình {project} tại {commune}",
+                f"Về việc phân bổ kinh phí thực hiện {bare(rng.choice(topic.phrases(d.month)))} cho {commune}",
+            ]
+        )
     work = bare(rng.choice(topic.phrases(d.month)))
     return f"Về việc tặng Giấy khen cho các tập thể, cá nhân có thành tích trong {work}"
 
 
-def _outgoing(rng: random.Random, d: date, communes, signers, kind: str | None = None,
-              topic: Topic | None = None, text: str | None = None) -> dict:
+def _outgoing(
+    rng: random.Random,
+    d: date,
+    communes,
+    signers,
+    kind: str | None = None,
+    topic: Topic | None = None,
+    text: str | None = None,
+) -> dict:
     if kind is None:
         kind = weighted(rng, OUT_KINDS)
         boost = {"dat_dai": 3.0} if kind == "quyet_dinh" else None
@@ -249,18 +307,24 @@ def _outgoing(rng: random.Random, d: date, communes, signers, kind: str | None =
         if kind == "quyet_dinh" and commune:
             text = _outgoing_decision(rng, topic, d, commune)
         else:
-            text = summary(rng, kind, topic, d, outgoing=True, commune=commune if kind == "cong_van" else "",
-                           upward=upward)
+            text = summary(
+                rng, kind, topic, d, outgoing=True, commune=commune if kind == "cong_van" else "", upward=upward
+            )
     if kind == "thong_bao" or kind == "giay_moi" and rng.random() < 0.5:
         dept = VP
     else:
         dept = topic.dept
     sent_to = recipients(rng, kind, topic, commune, upward)
-    return {"ngay_ban_hanh": d, "loai_van_ban": kind, "trich_yeu": nfc(text),
-            "nguoi_ky": signer(rng, signers, kind, dept), "don_vi_soan": dept,
-            "noi_nhan": "; ".join(name for name, _ in sent_to),
-            "so_ban": sum(n for _, n in sent_to) + 2,  # plus the two kept: Lưu: VT, drafting unit
-            "do_khan": urgency(rng, kind, topic, d)}
+    return {
+        "ngay_ban_hanh": d,
+        "loai_van_ban": kind,
+        "trich_yeu": nfc(text),
+        "nguoi_ky": signer(rng, signers, kind, dept),
+        "don_vi_soan": dept,
+        "noi_nhan": "; ".join(name for name, _ in sent_to),
+        "so_ban": sum(n for _, n in sent_to) + 2,  # plus the two kept: Lưu: VT, drafting unit
+        "do_khan": urgency(rng, kind, topic, d),
+    }
 
 
 def _gen_van_ban_di(ctx: Context) -> list[dict]:
@@ -291,12 +355,25 @@ def _gen_van_ban_di(ctx: Context) -> list[dict]:
 
 # --- schemas ------------------------------------------------------------------------------
 
-IN_KINDS = ("cong_van", "quyet_dinh", "ke_hoach", "bao_cao", "thong_bao", "giay_moi", "to_trinh", "huong_dan",
-            "chi_thi", "cong_dien", "nghi_quyet")
+IN_KINDS = (
+    "cong_van",
+    "quyet_dinh",
+    "ke_hoach",
+    "bao_cao",
+    "thong_bao",
+    "giay_moi",
+    "to_trinh",
+    "huong_dan",
+    "chi_thi",
+    "cong_dien",
+    "nghi_quyet",
+)
 OUT_KIND_CODES = tuple(k for k, _ in OUT_KINDS) + tuple(k for _, k, _, _ in ONCE)
 URGENCY_NOTE = " | ".join(f"{k} ({v})" for k, v in URGENCY.items())
-SYMBOL_NOTE = ("`<số>/<chữ viết tắt loại>-<cơ quan>`, ví dụ `125/QĐ-UBND`; công văn không có chữ viết tắt loại: "
-               "`<số>/<cơ quan>-<đơn vị soạn>`, ví dụ `45/UBND-VP`; số dưới 10 có số 0 ở trước (`05`)")
+SYMBOL_NOTE = (
+    "`<số>/<chữ viết tắt loại>-<cơ quan>`, ví dụ `125/QĐ-UBND`; công văn không có chữ viết tắt loại: "
+    "`<số>/<cơ quan>-<đơn vị soạn>`, ví dụ `45/UBND-VP`; số dưới 10 có số 0 ở trước (`05`)"
+)
 
 DATASETS = [
     Dataset(
@@ -304,29 +381,71 @@ DATASETS = [
         title_vi="Sổ đăng ký văn bản đến của UBND huyện năm 2022",
         title_en="Register of incoming documents of the district People's Committee, 2022",
         columns=[
-            Column("so_den", "int", "Số đến", "Arrival number, from 1 on the first working day of 2022",
-                   note="liên tục theo thứ tự đến"),
+            Column(
+                "so_den",
+                "int",
+                "Số đến",
+                "Arrival number, from 1 on the first working day of 2022",
+                note="liên tục theo thứ tự đến",
+            ),
             Column("ngay_den", "date", "Ngày đến", "Arrival date (a working day)"),
-            Column("tac_gia", "str", "Tác giả", "Issuing agency",
-                   note="bộ, ngành trung ương; UBND, HĐND tỉnh Vĩnh Phúc và các sở; HĐND huyện; các phòng "
-                        "chuyên môn của huyện; UBND 28 xã, thị trấn"),
+            Column(
+                "tac_gia",
+                "str",
+                "Tác giả",
+                "Issuing agency",
+                note="bộ, ngành trung ương; UBND, HĐND tỉnh Vĩnh Phúc và các sở; HĐND huyện; các phòng "
+                "chuyên môn của huyện; UBND 28 xã, thị trấn",
+            ),
             Column("so_ky_hieu", "str", "Số, ký hiệu", "Number and symbol given by the sender", note=SYMBOL_NOTE),
-            Column("ngay_van_ban", "date", "Ngày văn bản",
-                   "Date of the document (a working day, on or before arrival)"),
-            Column("loai_van_ban", "category", "Tên loại văn bản", "Document type (Decree 30/2020/NĐ-CP)",
-                   note=type_note(IN_KINDS)),
+            Column(
+                "ngay_van_ban", "date", "Ngày văn bản", "Date of the document (a working day, on or before arrival)"
+            ),
+            Column(
+                "loai_van_ban",
+                "category",
+                "Tên loại văn bản",
+                "Document type (Decree 30/2020/NĐ-CP)",
+                note=type_note(IN_KINDS),
+            ),
             Column("trich_yeu", "str", "Trích yếu nội dung", "Summary of the content"),
             Column("do_khan", "category", "Độ khẩn", "Urgency", note=URGENCY_NOTE),
-            Column("don_vi_xu_ly", "str", "Đơn vị xử lý", "Department assigned to handle it",
-                   note="tên như cột co_quan của can_bo"),
-            Column("ngay_chuyen", "date", "Ngày chuyển", "Date presented to the leader and passed to the department",
-                   note="cùng ngày đến hoặc ngày làm việc kế tiếp; văn bản khẩn: ngay trong ngày"),
-            Column("thoi_han_ngay", "int", "Thời hạn giải quyết", "Working days allowed", unit="ngày làm việc",
-                   note="hoa_toc 1, thuong_khan 2, khan 3; văn bản thường 5, 7, 10 hoặc 15 do lãnh đạo giao"),
-            Column("han_xu_ly", "date", "Hạn xử lý", "Deadline: the thoi_han_ngay-th working day after arrival",
-                   note="= add_working_days(ngay_den, thoi_han_ngay) (kynangso.workdays); có thể sang năm 2023"),
-            Column("ngay_xu_ly", "date", "Ngày xử lý xong", "Date handled (a working day); empty while pending",
-                   nullable=True),
+            Column(
+                "don_vi_xu_ly",
+                "str",
+                "Đơn vị xử lý",
+                "Department assigned to handle it",
+                note="tên như cột co_quan của can_bo",
+            ),
+            Column(
+                "ngay_chuyen",
+                "date",
+                "Ngày chuyển",
+                "Date presented to the leader and passed to the department",
+                note="cùng ngày đến hoặc ngày làm việc kế tiếp; văn bản khẩn: ngay trong ngày",
+            ),
+            Column(
+                "thoi_han_ngay",
+                "int",
+                "Thời hạn giải quyết",
+                "Working days allowed",
+                unit="ngày làm việc",
+                note="hoa_toc 1, thuong_khan 2, khan 3; văn bản thường 5, 7, 10 hoặc 15 do lãnh đạo giao",
+            ),
+            Column(
+                "han_xu_ly",
+                "date",
+                "Hạn xử lý",
+                "Deadline: the thoi_han_ngay-th working day after arrival",
+                note="= add_working_days(ngay_den, thoi_han_ngay) (kynangso.workdays); có thể sang năm 2023",
+            ),
+            Column(
+                "ngay_xu_ly",
+                "date",
+                "Ngày xử lý xong",
+                "Date handled (a working day); empty while pending",
+                nullable=True,
+            ),
             Column("ky_so", "bool", "Có chữ ký số", "Received as a digitally signed electronic document"),
         ],
         generate=_gen_van_ban_den,
@@ -342,7 +461,8 @@ DATASETS = [
             "hoặc ngày làm việc kế tiếp, văn bản khẩn chuyển ngay. Hạn xử lý tính bằng ngày làm việc từ ngày đến. "
             "Phần lớn xử lý trong hạn; tỉ lệ văn bản thường quá hạn giảm từ khoảng 12% (tháng 1) xuống 4% (tháng "
             "12), văn bản khẩn khoảng 3%. Sổ chốt cuối ngày 30/12/2022: văn bản chưa xử lý xong để trống ngay_xu_ly. "
-            "Tỉ lệ văn bản đến có chữ ký số tăng dần trong năm (văn bản của xã, thị trấn từ khoảng 62% lên 95%)."),
+            "Tỉ lệ văn bản đến có chữ ký số tăng dần trong năm (văn bản của xã, thị trấn từ khoảng 62% lên 95%)."
+        ),
         notes=[
             "Dữ liệu giả định, sinh bằng máy: số, ký hiệu, ngày và trích yếu không phải văn bản có thật; chữ viết "
             "tắt tên cơ quan gửi theo cách viết thông thường và là giả định của khóa học.",
@@ -357,21 +477,43 @@ DATASETS = [
         title_vi="Sổ đăng ký văn bản đi của UBND huyện năm 2022",
         title_en="Register of outgoing documents of the district People's Committee, 2022",
         columns=[
-            Column("so_ky_hieu", "str", "Số, ký hiệu", "Number and symbol",
-                   note="`<số>/<loại>-UBND`, công văn `<số>/UBND-<đơn vị soạn>` (VP, NV, TP, TCKH, TNMT, LĐTBXH, "
-                        "VHTT, GDĐT, YT, KTHT, NNPTNT, TTH); số đánh riêng cho từng loại (mọi công văn chung một "
-                        "dãy số), từ 01 ngày 1/1, liên tục theo thứ tự ban hành; số dưới 10 có số 0 ở trước"),
+            Column(
+                "so_ky_hieu",
+                "str",
+                "Số, ký hiệu",
+                "Number and symbol",
+                note="`<số>/<loại>-UBND`, công văn `<số>/UBND-<đơn vị soạn>` (VP, NV, TP, TCKH, TNMT, LĐTBXH, "
+                "VHTT, GDĐT, YT, KTHT, NNPTNT, TTH); số đánh riêng cho từng loại (mọi công văn chung một "
+                "dãy số), từ 01 ngày 1/1, liên tục theo thứ tự ban hành; số dưới 10 có số 0 ở trước",
+            ),
             Column("ngay_ban_hanh", "date", "Ngày ban hành", "Date of issue (a working day)"),
-            Column("loai_van_ban", "category", "Tên loại văn bản", "Document type (Decree 30/2020/NĐ-CP)",
-                   note=type_note(OUT_KIND_CODES)),
+            Column(
+                "loai_van_ban",
+                "category",
+                "Tên loại văn bản",
+                "Document type (Decree 30/2020/NĐ-CP)",
+                note=type_note(OUT_KIND_CODES),
+            ),
             Column("trich_yeu", "str", "Trích yếu nội dung", "Summary of the content"),
-            Column("nguoi_ky", "str", "Người ký", "Signer: ma_can_bo of the Chair, a Vice-Chair, or the Chief of "
-                   "Office signing on the Chair's behalf (TL. Chủ tịch)", note="tham chiếu can_bo.ma_can_bo"),
-            Column("don_vi_soan", "str", "Đơn vị soạn thảo", "Drafting department",
-                   note="tên như cột co_quan của can_bo"),
+            Column(
+                "nguoi_ky",
+                "str",
+                "Người ký",
+                "Signer: ma_can_bo of the Chair, a Vice-Chair, or the Chief of "
+                "Office signing on the Chair's behalf (TL. Chủ tịch)",
+                note="tham chiếu can_bo.ma_can_bo",
+            ),
+            Column(
+                "don_vi_soan", "str", "Đơn vị soạn thảo", "Drafting department", note="tên như cột co_quan của can_bo"
+            ),
             Column("noi_nhan", "str", "Nơi nhận", "Recipients (summary)"),
-            Column("so_ban", "int", "Số lượng bản", "Copies: one per recipient plus two kept (Lưu: VT, drafting unit)",
-                   unit="bản"),
+            Column(
+                "so_ban",
+                "int",
+                "Số lượng bản",
+                "Copies: one per recipient plus two kept (Lưu: VT, drafting unit)",
+                unit="bản",
+            ),
             Column("do_khan", "category", "Độ khẩn", "Urgency", note=URGENCY_NOTE),
             Column("ky_so", "bool", "Ký số", "Issued as a digitally signed electronic document"),
         ],
@@ -386,7 +528,8 @@ DATASETS = [
             "loại theo thứ tự ban hành (`number_register`), bắt đầu từ 01. Người ký: Chủ tịch (nội vụ, thanh tra, "
             "tổng hợp), Phó Chủ tịch phụ trách kinh tế hoặc văn hóa - xã hội theo đơn vị soạn, đôi khi ký thay nhau; "
             "Chánh Văn phòng ký thừa lệnh phần lớn giấy mời, thông báo. Tỉ lệ văn bản ký số theo tháng đặt đúng "
-            "bằng 70% (tháng 1) tăng đều đến 98% (tháng 12)."),
+            "bằng 70% (tháng 1) tăng đều đến 98% (tháng 12)."
+        ),
         notes=[
             "Dữ liệu giả định, sinh bằng máy: văn bản, số, ký hiệu và trích yếu không phải văn bản có thật.",
             "Người ký là cán bộ giả định trong can_bo (nối bảng theo ma_can_bo để lấy họ tên, chức vụ).",

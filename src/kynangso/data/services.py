@@ -5,6 +5,8 @@
 the district in 2022, calibrated on what the district published for January–April 2022.
 """
 
+# size: most lines are the schemas of thu_tuc and ho_so (a column per line) and the procedure list
+
 from __future__ import annotations
 
 from datetime import date
@@ -19,8 +21,18 @@ from .units import UNITS
 # registration, marital status, household businesses, building permits for a house) are the legal
 # ones; the rows marked illustrative (True) have made-up limits and fees.
 PROCEDURES = [
-    ("X01", "Chứng thực bản sao từ bản chính giấy tờ, văn bản", "xa", "chung_thuc", 0, 2000,
-     "2.000 đ/trang cho trang 1–2, từ trang 3 là 1.000 đ/trang, tối đa 200.000 đ/bản", 3, 40, False),
+    (
+        "X01",
+        "Chứng thực bản sao từ bản chính giấy tờ, văn bản",
+        "xa",
+        "chung_thuc",
+        0,
+        2000,
+        "2.000 đ/trang cho trang 1–2, từ trang 3 là 1.000 đ/trang, tối đa 200.000 đ/bản",
+        3,
+        40,
+        False,
+    ),
     ("X02", "Chứng thực chữ ký trong giấy tờ, văn bản", "xa", "chung_thuc", 0, 10000, "", 2, 8, True),
     ("X03", "Đăng ký khai sinh", "xa", "ho_tich", 0, 0, "miễn lệ phí khi đăng ký trong 60 ngày", 4, 10, False),
     ("X04", "Đăng ký kết hôn", "xa", "ho_tich", 0, 0, "", 3, 3, False),
@@ -30,8 +42,18 @@ PROCEDURES = [
     ("X08", "Đăng ký thay đổi, cải chính, bổ sung thông tin hộ tịch", "xa", "ho_tich", 3, 15000, "", 3, 2, True),
     ("X09", "Giải quyết hỗ trợ chi phí mai táng", "xa", "lao_dong_xa_hoi", 5, 0, "", 3, 2, True),
     ("X10", "Xác nhận hợp đồng, giao dịch (chứng thực hợp đồng)", "xa", "chung_thuc", 2, 50000, "", 2, 4, True),
-    ("H01", "Chứng thực bản sao từ bản chính giấy tờ, văn bản (cấp huyện)", "huyen", "chung_thuc", 0, 2000,
-     "2.000 đ/trang cho trang 1–2, từ trang 3 là 1.000 đ/trang, tối đa 200.000 đ/bản", 3, 10, False),
+    (
+        "H01",
+        "Chứng thực bản sao từ bản chính giấy tờ, văn bản (cấp huyện)",
+        "huyen",
+        "chung_thuc",
+        0,
+        2000,
+        "2.000 đ/trang cho trang 1–2, từ trang 3 là 1.000 đ/trang, tối đa 200.000 đ/bản",
+        3,
+        10,
+        False,
+    ),
     ("H02", "Đăng ký thành lập hộ kinh doanh", "huyen", "kinh_doanh", 3, 100000, "", 4, 10, False),
     ("H03", "Đăng ký thay đổi nội dung đăng ký hộ kinh doanh", "huyen", "kinh_doanh", 3, 50000, "", 4, 6, True),
     ("H04", "Cấp giấy phép xây dựng nhà ở riêng lẻ", "huyen", "xay_dung", 15, 75000, "", 3, 8, False),
@@ -41,14 +63,31 @@ PROCEDURES = [
     ("H08", "Đăng ký kết hôn có yếu tố nước ngoài", "huyen", "ho_tich", 15, 1000000, "", 3, 0.5, True),
     ("H09", "Giải quyết trợ cấp xã hội hằng tháng", "huyen", "lao_dong_xa_hoi", 20, 0, "", 3, 3, True),
 ]
-FIELDS = {"chung_thuc": "Chứng thực", "ho_tich": "Hộ tịch", "kinh_doanh": "Thành lập và hoạt động của hộ kinh doanh",
-          "xay_dung": "Xây dựng", "dat_dai": "Đất đai", "lao_dong_xa_hoi": "Bảo trợ xã hội"}
+FIELDS = {
+    "chung_thuc": "Chứng thực",
+    "ho_tich": "Hộ tịch",
+    "kinh_doanh": "Thành lập và hoạt động của hộ kinh doanh",
+    "xay_dung": "Xây dựng",
+    "dat_dai": "Đất đai",
+    "lao_dong_xa_hoi": "Bảo trợ xã hội",
+}
 
 
 def _gen_thu_tuc(ctx: Context) -> list[dict]:
-    return [{"ma_thu_tuc": c, "ten_thu_tuc": n, "cap": lvl, "linh_vuc": f, "thoi_han_ngay": days, "le_phi_vnd": fee,
-             "ghi_chu_le_phi": note or None, "muc_do_truc_tuyen": online, "minh_hoa": illus}
-            for c, n, lvl, f, days, fee, note, online, _, illus in PROCEDURES]
+    return [
+        {
+            "ma_thu_tuc": c,
+            "ten_thu_tuc": n,
+            "cap": lvl,
+            "linh_vuc": f,
+            "thoi_han_ngay": days,
+            "le_phi_vnd": fee,
+            "ghi_chu_le_phi": note or None,
+            "muc_do_truc_tuyen": online,
+            "minh_hoa": illus,
+        }
+        for c, n, lvl, f, days, fee, note, online, _, illus in PROCEDURES
+    ]
 
 
 # --- ho_so ------------------------------------------------------------------------------
@@ -66,8 +105,12 @@ SUPPLEMENT_SHARE = 0.07
 REFUSED_SHARE = 0.01
 STUCK_SHARE = 0.002  # long procedures left unfinished, overdue: they need an apology (Mẫu 04)
 OFFICE = ((450, 690), (810, 1020))  # 07:30–11:30 and 13:30–17:00, minutes since midnight
-STATUSES = {"da_tra_ket_qua": "Đã trả kết quả", "tu_choi": "Từ chối", "dang_xu_ly": "Đang xử lý",
-            "cho_bo_sung": "Chờ bổ sung"}
+STATUSES = {
+    "da_tra_ket_qua": "Đã trả kết quả",
+    "tu_choi": "Từ chối",
+    "dang_xu_ly": "Đang xử lý",
+    "cho_bo_sung": "Chờ bổ sung",
+}
 
 
 def agency_id(unit_index: int, replica: int = 0) -> str:
@@ -93,14 +136,26 @@ def _online_minutes(u, n):
 def _block(ctx: Context, year: int, replica: int, units: list[dict], procedures: list[dict]) -> dict[str, list]:
     """The dossiers of one copy of the district in one year, as text columns."""
     from .. import workdays
+
     u = ctx.uniform(f"ho_so:{year}:{replica}")
     cal = workdays.Calendar(date(year, 1, 1), date(year + 1, 6, 30))
     year_days = np.arange(cal.day(date(year, 12, 31)) + 1)
     month = np.array([cal.dates[d].month for d in year_days])
     working = cal.working[year_days]
-    tet = next(d for d in year_days if cal.dates[d].month in (1, 2) and not working[d] and cal.dates[d].weekday() < 5
-               and workdays.holiday_name(cal.dates[d]) and "Tết Nguyên Đán" in workdays.holiday_name(cal.dates[d]))
-    near_tet = np.where((year_days < tet) & (year_days >= tet - 14), 1.3, np.where((year_days > tet) & (year_days <= tet + 14), 0.6, 1.0))
+    tet = next(
+        d
+        for d in year_days
+        if cal.dates[d].month in (1, 2)
+        and not working[d]
+        and cal.dates[d].weekday() < 5
+        and workdays.holiday_name(cal.dates[d])
+        and "Tết Nguyên Đán" in workdays.holiday_name(cal.dates[d])
+    )
+    near_tet = np.where(
+        (year_days < tet) & (year_days >= tet - 14),
+        1.3,
+        np.where((year_days > tet) & (year_days <= tet + 14), 0.6, 1.0),
+    )
     unit_w = np.array([x["dan_so"] for x in units], dtype=float)
     snapshot_day = cal.day(date(year, 12, 31))
 
@@ -112,7 +167,9 @@ def _block(ctx: Context, year: int, replica: int, units: list[dict], procedures:
         month_n = np.zeros(12, dtype=np.int64)
         if year == YEAR:  # exact calibration on the published January–April figures
             month_n[:4] = _split(JAN_APR[level], MONTH_WEIGHT[:4] * [working[month == m + 1].sum() for m in range(4)])
-            month_n[4:] = _split(total - JAN_APR[level], MONTH_WEIGHT[4:] * [working[month == m + 1].sum() for m in range(4, 12)])
+            month_n[4:] = _split(
+                total - JAN_APR[level], MONTH_WEIGHT[4:] * [working[month == m + 1].sum() for m in range(4, 12)]
+            )
         else:
             month_n[:] = _split(total, MONTH_WEIGHT * [working[month == m + 1].sum() for m in range(12)])
         for m in range(12):
@@ -164,13 +221,17 @@ def _block(ctx: Context, year: int, replica: int, units: list[dict], procedures:
     done_idx = np.where(late, late_idx, np.where(early, early_idx, due_idx))
     done_day = cal.workdays[done_idx]
     same_day = done_day == start_day
-    done_min = np.where(same_day, np.minimum(start_min + 20 + np.floor(u(n) * np.maximum(1020 - start_min - 20, 1)), 1020),
-                        _office_minutes(u, n)).astype(np.int64)
+    done_min = np.where(
+        same_day,
+        np.minimum(start_min + 20 + np.floor(u(n) * np.maximum(1020 - start_min - 20, 1)), 1020),
+        _office_minutes(u, n),
+    ).astype(np.int64)
     stuck = (limit >= 10) & (u(n) < STUCK_SHARE * 10)
     finished = ~waiting & ~stuck & (done_day <= snapshot_day)
     refused = finished & (u(n) < REFUSED_SHARE)
-    status = np.where(waiting, "cho_bo_sung", np.where(~finished, "dang_xu_ly",
-                                                        np.where(refused, "tu_choi", "da_tra_ket_qua")))
+    status = np.where(
+        waiting, "cho_bo_sung", np.where(~finished, "dang_xu_ly", np.where(refused, "tu_choi", "da_tra_ket_qua"))
+    )
 
     # dossier codes: <agency id>-YYMMDD-XXXX, XXXX the sequence within that day at that agency
     agency = np.where(level == "huyen", 0, unit + 1)
@@ -227,7 +288,7 @@ def _scale_ho_so(ctx: Context, n: int) -> dict[str, list]:
     out: dict[str, list] = {}
     for k in range(n):
         year, replica = YEAR + k % years, k // years
-        units = all_units[replica * len(UNITS): (replica + 1) * len(UNITS)]
+        units = all_units[replica * len(UNITS) : (replica + 1) * len(UNITS)]
         for c, v in _block(ctx, year, replica, units, procedures).items():
             out.setdefault(c, []).extend(v)
     return out
@@ -239,59 +300,114 @@ DATASETS = [
         title_vi="Danh mục thủ tục hành chính cấp huyện và cấp xã",
         title_en="Catalogue of administrative procedures at district and commune level",
         columns=[
-            Column("ma_thu_tuc", "str", "Mã thủ tục", "Procedure code (the course's)", note="X.. cấp xã, H.. cấp huyện"),
+            Column(
+                "ma_thu_tuc", "str", "Mã thủ tục", "Procedure code (the course's)", note="X.. cấp xã, H.. cấp huyện"
+            ),
             Column("ten_thu_tuc", "str", "Tên thủ tục", "Procedure name"),
             Column("cap", "category", "Cấp thực hiện", "Level", note="huyen | xa"),
-            Column("linh_vuc", "category", "Lĩnh vực", "Field",
-                   note="; ".join(f"{k} = {v}" for k, v in FIELDS.items())),
-            Column("thoi_han_ngay", "int", "Thời hạn giải quyết", "Legal time limit", unit="ngày làm việc",
-                   note="0 = trong ngày (nhận sau 15:00 thì trả trong ngày làm việc tiếp theo)"),
+            Column(
+                "linh_vuc", "category", "Lĩnh vực", "Field", note="; ".join(f"{k} = {v}" for k, v in FIELDS.items())
+            ),
+            Column(
+                "thoi_han_ngay",
+                "int",
+                "Thời hạn giải quyết",
+                "Legal time limit",
+                unit="ngày làm việc",
+                note="0 = trong ngày (nhận sau 15:00 thì trả trong ngày làm việc tiếp theo)",
+            ),
             Column("le_phi_vnd", "int", "Lệ phí", "Fee", unit="đồng"),
             Column("ghi_chu_le_phi", "str", "Ghi chú lệ phí", "Fee details", nullable=True),
-            Column("muc_do_truc_tuyen", "int", "Mức độ dịch vụ công trực tuyến", "Online service level offered",
-                   note="2, 3 hoặc 4 theo Nghị định 43/2011/NĐ-CP (áp dụng đầu năm 2022)"),
+            Column(
+                "muc_do_truc_tuyen",
+                "int",
+                "Mức độ dịch vụ công trực tuyến",
+                "Online service level offered",
+                note="2, 3 hoặc 4 theo Nghị định 43/2011/NĐ-CP (áp dụng đầu năm 2022)",
+            ),
             Column("minh_hoa", "bool", "Số liệu minh họa", "True: time limit or fee is illustrative only"),
         ],
         generate=_gen_thu_tuc,
         key=("ma_thu_tuc",),
-        method=("Danh mục chọn lọc các thủ tục thường gặp ở bộ phận một cửa cấp xã và cấp huyện. Thời hạn của chứng "
-                "thực bản sao, khai sinh, kết hôn, xác nhận tình trạng hôn nhân, đăng ký hộ kinh doanh, giấy phép xây "
-                "dựng nhà ở riêng lẻ theo các quy định khóa học dùng (xem từ điển dữ liệu này); thời hạn và lệ phí các thủ tục có minh_hoa = True chỉ để minh "
-                "họa, không dùng để trả lời công dân."),
+        method=(
+            "Danh mục chọn lọc các thủ tục thường gặp ở bộ phận một cửa cấp xã và cấp huyện. Thời hạn của chứng "
+            "thực bản sao, khai sinh, kết hôn, xác nhận tình trạng hôn nhân, đăng ký hộ kinh doanh, giấy phép xây "
+            "dựng nhà ở riêng lẻ theo các quy định khóa học dùng (xem từ điển dữ liệu này); thời hạn và lệ phí các thủ tục có minh_hoa = True chỉ để minh "
+            "họa, không dùng để trả lời công dân."
+        ),
     ),
     Dataset(
         name="ho_so",
         title_vi="Hồ sơ thủ tục hành chính tại bộ phận một cửa cấp huyện và cấp xã năm 2022",
         title_en="One-stop dossiers at district and commune level, 2022",
         columns=[
-            Column("ma_ho_so", "str", "Mã hồ sơ", "Dossier code",
-                   note="<mã cơ quan>-YYMMDD-XXXX (Thông tư 01/2018/TT-VPCP); mã cơ quan giả định dạng QCVN 102:2016: "
-                        "000.00.25.H62 = một cửa huyện, 000.NN.25.H62 = đơn vị VTNN; XXXX = số thứ tự trong ngày"),
+            Column(
+                "ma_ho_so",
+                "str",
+                "Mã hồ sơ",
+                "Dossier code",
+                note="<mã cơ quan>-YYMMDD-XXXX (Thông tư 01/2018/TT-VPCP); mã cơ quan giả định dạng QCVN 102:2016: "
+                "000.00.25.H62 = một cửa huyện, 000.NN.25.H62 = đơn vị VTNN; XXXX = số thứ tự trong ngày",
+            ),
             Column("ma_thu_tuc", "str", "Mã thủ tục", "Procedure (thu_tuc)"),
             Column("cap", "category", "Cấp tiếp nhận", "Level of the one-stop unit", note="huyen | xa"),
             Column("ma_don_vi", "str", "Mã đơn vị", "Unit: where filed (xa) or where the applicant lives (huyen)"),
             Column("kenh", "category", "Kênh tiếp nhận", "Channel", note="truc_tiep | truc_tuyen | buu_chinh"),
-            Column("muc_do", "int", "Mức độ trực tuyến", "Online level of an online submission", nullable=True,
-                   note="3 | 4 khi nộp trực tuyến, trống khi nộp trực tiếp hoặc qua bưu chính"),
-            Column("thoi_diem_tiep_nhan", "datetime", "Thời điểm tiếp nhận", "Received at",
-                   note="trực tiếp, bưu chính: giờ hành chính ngày làm việc (07:30–11:30, 13:30–17:00); trực tuyến: mọi lúc"),
+            Column(
+                "muc_do",
+                "int",
+                "Mức độ trực tuyến",
+                "Online level of an online submission",
+                nullable=True,
+                note="3 | 4 khi nộp trực tuyến, trống khi nộp trực tiếp hoặc qua bưu chính",
+            ),
+            Column(
+                "thoi_diem_tiep_nhan",
+                "datetime",
+                "Thời điểm tiếp nhận",
+                "Received at",
+                note="trực tiếp, bưu chính: giờ hành chính ngày làm việc (07:30–11:30, 13:30–17:00); trực tuyến: mọi lúc",
+            ),
             Column("so_lan_bo_sung", "int", "Số lần yêu cầu bổ sung", "Supplement requests", note="0 | 1"),
-            Column("thoi_diem_bo_sung", "datetime", "Thời điểm nhận đủ hồ sơ bổ sung", "Complete dossier received at",
-                   nullable=True, note="trống nếu không phải bổ sung hoặc chưa nhận đủ"),
-            Column("han_xu_ly", "date", "Hạn giải quyết", "Due date", nullable=True,
-                   note="theo quy tắc của khóa học (kynangso.workdays); trống khi đang chờ bổ sung (dừng tính thời hạn)"),
-            Column("thoi_diem_hoan_thanh", "datetime", "Thời điểm hoàn thành", "Finished at", nullable=True,
-                   note="trống khi chưa giải quyết xong"),
-            Column("trang_thai", "category", "Trạng thái", "Status",
-                   note="; ".join(f"{k} = {v}" for k, v in STATUSES.items())),
+            Column(
+                "thoi_diem_bo_sung",
+                "datetime",
+                "Thời điểm nhận đủ hồ sơ bổ sung",
+                "Complete dossier received at",
+                nullable=True,
+                note="trống nếu không phải bổ sung hoặc chưa nhận đủ",
+            ),
+            Column(
+                "han_xu_ly",
+                "date",
+                "Hạn giải quyết",
+                "Due date",
+                nullable=True,
+                note="theo quy tắc của khóa học (kynangso.workdays); trống khi đang chờ bổ sung (dừng tính thời hạn)",
+            ),
+            Column(
+                "thoi_diem_hoan_thanh",
+                "datetime",
+                "Thời điểm hoàn thành",
+                "Finished at",
+                nullable=True,
+                note="trống khi chưa giải quyết xong",
+            ),
+            Column(
+                "trang_thai",
+                "category",
+                "Trạng thái",
+                "Status",
+                note="; ".join(f"{k} = {v}" for k, v in STATUSES.items()),
+            ),
         ],
         generate=_gen_ho_so,
         scale=_scale_ho_so,
         key=("ma_ho_so",),
         refs={"ma_thu_tuc": "thu_tuc.ma_thu_tuc", "ma_don_vi": "don_vi.ma_don_vi"},
         method=(
-            "Số hồ sơ tiếp nhận từ 1/1 đến 30/4/2022 đặt đúng theo báo cáo của huyện: cấp huyện 1.148 (\"trên 1.100\"), "
-            "cấp xã cộng lại 4.163 (\"trên 4.000\"); các tháng còn lại theo mùa (đông trước Tết, giảm sau Tết 2022, "
+            'Số hồ sơ tiếp nhận từ 1/1 đến 30/4/2022 đặt đúng theo báo cáo của huyện: cấp huyện 1.148 ("trên 1.100"), '
+            'cấp xã cộng lại 4.163 ("trên 4.000"); các tháng còn lại theo mùa (đông trước Tết, giảm sau Tết 2022, '
             "1/2). Đơn vị nộp chọn theo dân số; thủ tục theo mức phổ biến; tỷ lệ nộp trực tuyến tăng dần trong năm "
             "(chỉ với thủ tục mức 3, 4). Khoảng 7% hồ sơ có một lần yêu cầu bổ sung; thời hạn tính lại từ lúc nhận đủ. "
             "Hạn giải quyết theo quy tắc của khóa học: ngày tiếp nhận, hoặc ngày làm việc tiếp theo nếu nhận từ 15:00 "
@@ -300,8 +416,10 @@ DATASETS = [
             "đã xong trong 4 tháng đầu năm trên 94%. Dữ liệu chốt cuối ngày 31/12/2022: hồ sơ chưa xong để trống thời "
             "điểm hoàn thành; một ít hồ sơ đất đai, xây dựng tồn đọng quá hạn (cần thư xin lỗi, Mẫu 04)."
         ),
-        notes=["Mã cơ quan và mã hồ sơ là giả định; mã thủ tục là mã riêng của khóa học.",
-               "`kynangso data --scale N --out DIR` sinh bản lớn gấp N lần (thêm năm 2023–2029 và các bản sao của "
-               "28 đơn vị) để học xử lý dữ liệu lớn; bản này không đưa vào kho mã."],
+        notes=[
+            "Mã cơ quan và mã hồ sơ là giả định; mã thủ tục là mã riêng của khóa học.",
+            "`kynangso data --scale N --out DIR` sinh bản lớn gấp N lần (thêm năm 2023–2029 và các bản sao của "
+            "28 đơn vị) để học xử lý dữ liệu lớn; bản này không đưa vào kho mã.",
+        ],
     ),
 ]

@@ -62,8 +62,16 @@ def _gen_don_vi(ctx: Context) -> list[dict]:
         estimated = pop is None
         if estimated:
             pop, area = est[i]
-        rows.append({"ma_don_vi": unit_code(i), "ten_don_vi": name, "loai": kind, "dan_so": pop,
-                     "dien_tich_km2": f"{area:.2f}", "uoc_tinh": estimated})
+        rows.append(
+            {
+                "ma_don_vi": unit_code(i),
+                "ten_don_vi": name,
+                "loai": kind,
+                "dan_so": pop,
+                "dien_tich_km2": f"{area:.2f}",
+                "uoc_tinh": estimated,
+            }
+        )
     return rows
 
 
@@ -71,26 +79,55 @@ def _scale_don_vi(ctx: Context, n: int) -> list[dict]:
     """For `--scale n`: copies of the 28 units make a larger simulated district (copy 1 is the real list)."""
     real = _gen_don_vi(ctx)
     _, copies = scale_plan(n)
-    return real + [{**x, "ma_don_vi": f"{x['ma_don_vi']}-{r}", "ten_don_vi": f"{x['ten_don_vi']} (mô phỏng {r})",
-                    "uoc_tinh": True} for r in range(2, copies + 1) for x in real]
+    return real + [
+        {**x, "ma_don_vi": f"{x['ma_don_vi']}-{r}", "ten_don_vi": f"{x['ten_don_vi']} (mô phỏng {r})", "uoc_tinh": True}
+        for r in range(2, copies + 1)
+        for x in real
+    ]
 
 
 # District departments of a district People's Committee in 2022: (agency, staff positions).
 DEPARTMENTS = [
-    ("UBND huyện", [("Chủ tịch UBND huyện", True), ("Phó Chủ tịch UBND huyện", True),
-                    ("Phó Chủ tịch UBND huyện", True)]),
-    ("Văn phòng HĐND và UBND huyện", [("Chánh Văn phòng", True), ("Phó Chánh Văn phòng", True),
-                                      ("Văn thư", False), ("Chuyên viên", False), ("Chuyên viên", False)]),
+    (
+        "UBND huyện",
+        [("Chủ tịch UBND huyện", True), ("Phó Chủ tịch UBND huyện", True), ("Phó Chủ tịch UBND huyện", True)],
+    ),
+    (
+        "Văn phòng HĐND và UBND huyện",
+        [
+            ("Chánh Văn phòng", True),
+            ("Phó Chánh Văn phòng", True),
+            ("Văn thư", False),
+            ("Chuyên viên", False),
+            ("Chuyên viên", False),
+        ],
+    ),
     ("Bộ phận Một cửa huyện", [("Công chức tiếp nhận và trả kết quả", False)] * 3),
 ]
-DEPARTMENTS += [(d, [("Trưởng phòng", True), ("Phó Trưởng phòng", True), ("Chuyên viên", False), ("Chuyên viên", False)])
-                for d in ["Phòng Nội vụ", "Phòng Tư pháp", "Phòng Tài chính - Kế hoạch", "Phòng Tài nguyên và Môi trường",
-                          "Phòng Lao động - Thương binh và Xã hội", "Phòng Văn hóa và Thông tin",
-                          "Phòng Giáo dục và Đào tạo", "Phòng Y tế", "Phòng Kinh tế và Hạ tầng",
-                          "Phòng Nông nghiệp và Phát triển nông thôn", "Thanh tra huyện"]]
+DEPARTMENTS += [
+    (d, [("Trưởng phòng", True), ("Phó Trưởng phòng", True), ("Chuyên viên", False), ("Chuyên viên", False)])
+    for d in [
+        "Phòng Nội vụ",
+        "Phòng Tư pháp",
+        "Phòng Tài chính - Kế hoạch",
+        "Phòng Tài nguyên và Môi trường",
+        "Phòng Lao động - Thương binh và Xã hội",
+        "Phòng Văn hóa và Thông tin",
+        "Phòng Giáo dục và Đào tạo",
+        "Phòng Y tế",
+        "Phòng Kinh tế và Hạ tầng",
+        "Phòng Nông nghiệp và Phát triển nông thôn",
+        "Thanh tra huyện",
+    ]
+]
 COMMUNE_LEADERS = ["Chủ tịch UBND", "Phó Chủ tịch UBND"]
-COMMUNE_STAFF = ["Công chức Văn phòng - Thống kê", "Công chức Tư pháp - Hộ tịch", "Công chức Địa chính - Xây dựng",
-                 "Công chức Tài chính - Kế toán", "Công chức Văn hóa - Xã hội"]
+COMMUNE_STAFF = [
+    "Công chức Văn phòng - Thống kê",
+    "Công chức Tư pháp - Hộ tịch",
+    "Công chức Địa chính - Xây dựng",
+    "Công chức Tài chính - Kế toán",
+    "Công chức Văn hóa - Xã hội",
+]
 
 
 def email_address(full_name: str, code: str, taken: set[str]) -> str:
@@ -113,17 +150,31 @@ def _gen_can_bo(ctx: Context) -> list[dict]:
     for unit in ctx.rows("don_vi"):
         level = "thị trấn" if unit["loai"] == "thi_tran" else "xã"
         agency = f"UBND {level} {unit['ten_don_vi']}"
-        staff += [(unit["ma_don_vi"], agency, f"{p} {level}", True)
-                  for p in COMMUNE_LEADERS + COMMUNE_LEADERS[1:] * rng.randint(0, 1)]
+        staff += [
+            (unit["ma_don_vi"], agency, f"{p} {level}", True)
+            for p in COMMUNE_LEADERS + COMMUNE_LEADERS[1:] * rng.randint(0, 1)
+        ]
         staff += [(unit["ma_don_vi"], agency, p, False) for p in COMMUNE_STAFF]
     taken: set[str] = set()
     rows = []
     for n, (code, agency, position, leader) in enumerate(staff, start=1):
         p = person(rng, born=(1966, 1986) if leader else (1970, 2000))
-        rows.append({"ma_can_bo": f"cb{n:04d}", "ho_ten": p.ho_ten, "gioi_tinh": p.gioi_tinh, "nam_sinh": p.nam_sinh,
-                     "so_dinh_danh": p.so_dinh_danh, "dien_thoai": p.dien_thoai, "ma_don_vi": code,
-                     "co_quan": agency, "chuc_vu": position, "la_lanh_dao": leader,
-                     "email": email_address(p.ho_ten, code, taken), "co_chung_thu_so": leader})
+        rows.append(
+            {
+                "ma_can_bo": f"cb{n:04d}",
+                "ho_ten": p.ho_ten,
+                "gioi_tinh": p.gioi_tinh,
+                "nam_sinh": p.nam_sinh,
+                "so_dinh_danh": p.so_dinh_danh,
+                "dien_thoai": p.dien_thoai,
+                "ma_don_vi": code,
+                "co_quan": agency,
+                "chuc_vu": position,
+                "la_lanh_dao": leader,
+                "email": email_address(p.ho_ten, code, taken),
+                "co_chung_thu_so": leader,
+            }
+        )
     return rows
 
 
@@ -142,8 +193,13 @@ ROSTER_COLUMNS = [
     Column("ho_ten", "str", "Họ và tên", "Full name (synthetic: a letter for the given name)"),
     Column("ma_don_vi", "str", "Mã đơn vị", "Unit code (don_vi), VT00 = the district"),
     Column("chuc_vu", "str", "Chức vụ", "Position"),
-    Column("email", "str", "Thư công vụ", "Official e-mail, in the course's convention",
-           note="<tên><chữ đầu của họ và tên đệm>.<mã đơn vị>@vinhtuong.example"),
+    Column(
+        "email",
+        "str",
+        "Thư công vụ",
+        "Official e-mail, in the course's convention",
+        note="<tên><chữ đầu của họ và tên đệm>.<mã đơn vị>@vinhtuong.example",
+    ),
 ]
 
 DATASETS = [
@@ -152,7 +208,9 @@ DATASETS = [
         title_vi="28 đơn vị hành chính cấp xã của huyện Vĩnh Tường",
         title_en="The 28 commune-level units of Vĩnh Tường district",
         columns=[
-            Column("ma_don_vi", "str", "Mã đơn vị", "The course's unit code (not the statistical code)", note="VT01–VT28"),
+            Column(
+                "ma_don_vi", "str", "Mã đơn vị", "The course's unit code (not the statistical code)", note="VT01–VT28"
+            ),
             Column("ten_don_vi", "str", "Tên đơn vị", "Unit name (Unicode NFC)"),
             Column("loai", "category", "Loại đơn vị", "Kind of unit", note="thi_tran (thị trấn) | xa (xã)"),
             Column("dan_so", "int", "Dân số", "Population (2019)", unit="người"),
@@ -162,20 +220,28 @@ DATASETS = [
         generate=_gen_don_vi,
         scale=_scale_don_vi,
         key=("ma_don_vi",),
-        method=("Danh sách 28 đơn vị hành chính cấp xã của huyện năm 2022 (3 thị trấn, 25 xã). Thổ Tang, Tứ Trưng, Vĩnh Sơn dùng số liệu "
-                "công bố; các đơn vị khác chia phần còn lại của tổng dân số 205.345 người (2019) và diện tích 144 km² "
-                "theo trọng số ngẫu nhiên có hạt giống, nên tổng đúng bằng số công bố."),
-        notes=["Tên đơn vị ghi dạng NFC. Nguồn khác có thể viết \"Hoà\" thay \"Hòa\": chuẩn hóa trước khi so sánh."],
+        method=(
+            "Danh sách 28 đơn vị hành chính cấp xã của huyện năm 2022 (3 thị trấn, 25 xã). Thổ Tang, Tứ Trưng, Vĩnh Sơn dùng số liệu "
+            "công bố; các đơn vị khác chia phần còn lại của tổng dân số 205.345 người (2019) và diện tích 144 km² "
+            "theo trọng số ngẫu nhiên có hạt giống, nên tổng đúng bằng số công bố."
+        ),
+        notes=['Tên đơn vị ghi dạng NFC. Nguồn khác có thể viết "Hoà" thay "Hòa": chuẩn hóa trước khi so sánh.'],
     ),
     Dataset(
         name="can_bo",
         title_vi="Cán bộ, công chức của huyện và các xã, thị trấn",
         title_en="Officials of the district departments and of the communes",
-        columns=ROSTER_COLUMNS[:2] + [
+        columns=ROSTER_COLUMNS[:2]
+        + [
             Column("gioi_tinh", "category", "Giới tính", "Sex", note="nam | nu"),
             Column("nam_sinh", "int", "Năm sinh", "Year of birth"),
-            Column("so_dinh_danh", "str", "Số định danh cá nhân", "Personal ID (synthetic)",
-                   note="12 chữ số: 000 + mã thế kỷ và giới tính + 2 số cuối năm sinh + 6 số"),
+            Column(
+                "so_dinh_danh",
+                "str",
+                "Số định danh cá nhân",
+                "Personal ID (synthetic)",
+                note="12 chữ số: 000 + mã thế kỷ và giới tính + 2 số cuối năm sinh + 6 số",
+            ),
             Column("dien_thoai", "str", "Điện thoại", "Phone (synthetic)", note="bắt đầu bằng 0000"),
             Column("ma_don_vi", "str", "Mã đơn vị", "Unit code (don_vi); VT00 = the district"),
             Column("co_quan", "str", "Cơ quan", "Agency or department"),
@@ -187,9 +253,11 @@ DATASETS = [
         generate=_gen_can_bo,
         key=("ma_can_bo",),
         refs={"ma_don_vi": "don_vi.ma_don_vi (hoặc VT00)"},
-        method=("Cấp huyện: lãnh đạo UBND, Văn phòng HĐND và UBND, Bộ phận Một cửa và 11 phòng chuyên môn (mã đơn vị "
-                "VT00). Mỗi xã, thị trấn: Chủ tịch, 1–2 Phó Chủ tịch và 5 công chức chuyên môn. Họ và tên đệm ghép ngẫu "
-                "nhiên, tên là một chữ cái; năm sinh, giới tính, số định danh khớp nhau."),
+        method=(
+            "Cấp huyện: lãnh đạo UBND, Văn phòng HĐND và UBND, Bộ phận Một cửa và 11 phòng chuyên môn (mã đơn vị "
+            "VT00). Mỗi xã, thị trấn: Chủ tịch, 1–2 Phó Chủ tịch và 5 công chức chuyên môn. Họ và tên đệm ghép ngẫu "
+            "nhiên, tên là một chữ cái; năm sinh, giới tính, số định danh khớp nhau."
+        ),
         notes=[SYNTHETIC_NOTE],
     ),
     Dataset(

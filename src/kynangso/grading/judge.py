@@ -25,8 +25,11 @@ from . import outputs, wire
 from .names import assigned_names, read_names
 
 MAX_REPLY = 8 << 20  # one reply of the runner (its outputs are cut to fit before they are sent)
-TIMEOUT_ERROR = {"ename": "CellTimeoutError", "evalue": "",
-                 "traceback": ["CellTimeoutError: No reply from kernel before timeout"]}
+TIMEOUT_ERROR = {
+    "ename": "CellTimeoutError",
+    "evalue": "",
+    "traceback": ["CellTimeoutError: No reply from kernel before timeout"],
+}
 
 
 @dataclass(frozen=True)
@@ -104,8 +107,16 @@ class Judge:
         env["MPLBACKEND"] = "agg"
         ctl, child = socket.socketpair()
         try:
-            pid = await asyncio.to_thread(z.spawn, [], env, work, kernels.ZygoteProvisioner.limits, box,
-                                          [self.trusted_fd, child.fileno()], "runner")
+            pid = await asyncio.to_thread(
+                z.spawn,
+                [],
+                env,
+                work,
+                kernels.ZygoteProvisioner.limits,
+                box,
+                [self.trusted_fd, child.fileno()],
+                "runner",
+            )
         finally:
             os.close(self.trusted_fd)
             self.trusted_fd = None
@@ -115,8 +126,11 @@ class Judge:
 
     async def attach(self, learner_kc) -> None:
         """Once the learner's kernel is up: make it answer the trusted runner's requests."""
-        msg_id = learner_kc.execute("import kynangso.grading.learner as __kl\n__kl.serve(get_ipython().user_ns)\ndel __kl",
-                                    silent=True, store_history=False)
+        msg_id = learner_kc.execute(
+            "import kynangso.grading.learner as __kl\n__kl.serve(get_ipython().user_ns)\ndel __kl",
+            silent=True,
+            store_history=False,
+        )
         await self._reply(learner_kc, msg_id, 30)
         os.close(self.learner_fd)
         self.learner_fd = None
@@ -180,8 +194,11 @@ class Judge:
         gid = nbm.grade_id(cell)
         where = next((i for i, c in enumerate(self.cells) if c.kind == "test" and c.grade_id == gid), None)
         if where is None or self.ctl is None:
-            cell.outputs = [new_output("error", ename="GradingError", traceback=[],
-                                       evalue=messages.text("grading.test_not_in_source"))]
+            cell.outputs = [
+                new_output(
+                    "error", ename="GradingError", traceback=[], evalue=messages.text("grading.test_not_in_source")
+                )
+            ]
             return
         self._send_setup(where)
         test = self.cells[where]
@@ -223,8 +240,17 @@ class Judge:
                 return wire.recv(self.ctl, MAX_REPLY)
             except (OSError, ValueError, ConnectionError) as exc:
                 self.dead = f"{type(exc).__name__}: {exc}"
-        return {"outputs": [dict(output_type="error", ename="DeadKernelError", traceback=[],
-                                 evalue=messages.text("grading.runner_stopped"))], "count": None}
+        return {
+            "outputs": [
+                dict(
+                    output_type="error",
+                    ename="DeadKernelError",
+                    traceback=[],
+                    evalue=messages.text("grading.runner_stopped"),
+                )
+            ],
+            "count": None,
+        }
 
     @staticmethod
     async def _reply(kc, msg_id: str, seconds: float):

@@ -50,8 +50,17 @@ class ZygoteClient:
                 time.sleep(0.05)
         self.sock, self.reader = sock, sock.makefile("rb")
 
-    def spawn(self, args: list[str], env: dict, cwd: str | None, limits: dict, sandbox: dict | None = None,
-              fds: list[int] | tuple = (), mode: str = "kernel", withheld: list[str] | tuple = ()) -> int:
+    def spawn(
+        self,
+        args: list[str],
+        env: dict,
+        cwd: str | None,
+        limits: dict,
+        sandbox: dict | None = None,
+        fds: list[int] | tuple = (),
+        mode: str = "kernel",
+        withheld: list[str] | tuple = (),
+    ) -> int:
         """Fork a kernel (or, with mode "runner", the trusted runner). `fds` (sockets) are passed to
         the child: the first as the environment's KYNANGSO_PEER_FD (learner.py). A kernel cannot
         import the `withheld` modules."""
@@ -60,8 +69,16 @@ class ZygoteClient:
         with self._lock:
             if self.sock is None:
                 self._connect()
-            req = {"args": args, "env": env, "cwd": cwd, "limits": limits, "sandbox": sandbox,
-                   "nfds": len(fds), "mode": mode, "withheld": list(withheld)}
+            req = {
+                "args": args,
+                "env": env,
+                "cwd": cwd,
+                "limits": limits,
+                "sandbox": sandbox,
+                "nfds": len(fds),
+                "mode": mode,
+                "withheld": list(withheld),
+            }
             line = (json.dumps(req) + "\n").encode()
             if not fds:
                 self.sock.sendall(line)
@@ -159,7 +176,7 @@ class ZygoteProvisioner(LocalProvisioner):
         zygote = type(self).zygote
         if zygote is None or "ipykernel_launcher" not in cmd:
             return await super().launch_kernel(cmd, **kwargs)
-        args = cmd[cmd.index("ipykernel_launcher") + 1:]
+        args = cmd[cmd.index("ipykernel_launcher") + 1 :]
         env = dict(kwargs.get("env") or os.environ)
         # the kernel works in a fresh, empty folder of its own, never in the grader's folders
         kernel_dir = self.parent.kernel_dir
@@ -174,8 +191,17 @@ class ZygoteProvisioner(LocalProvisioner):
             sandbox.prepare_dir(kernel_dir, *(user or (None, None)))
         env.update(type(self).env)
         peer = getattr(self.parent, "peer_fd", None)
-        pid = await asyncio.to_thread(zygote.spawn, args, env, cwd, type(self).limits, box,
-                                      [] if peer is None else [peer], "kernel", [*ALWAYS_WITHHELD, *self.parent.withheld])
+        pid = await asyncio.to_thread(
+            zygote.spawn,
+            args,
+            env,
+            cwd,
+            type(self).limits,
+            box,
+            [] if peer is None else [peer],
+            "kernel",
+            [*ALWAYS_WITHHELD, *self.parent.withheld],
+        )
         self.process = ForkedKernel(pid)
         self.pid = self.pgid = pid  # the child called setsid(): its group is its pid
         self.cwd = cwd
@@ -248,8 +274,7 @@ class ZygoteKernelManager(AsyncKernelManager):
             self.transport = "ipc"
             self.connection_file = os.path.join(self.kernel_dir, "kernel.json")
             self.ip = os.path.join(self.kernel_dir, "ipc")
-            self.provisioner = ZygoteProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec,
-                                                 parent=self)
+            self.provisioner = ZygoteProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
         return await super()._async_pre_start_kernel(**kw)
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:

@@ -163,8 +163,9 @@ class _Caller:
         import ctypes
         import time
 
-        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread.ident),
-                                                   ctypes.py_object(KeyboardInterrupt))
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(
+            ctypes.c_ulong(self.thread.ident), ctypes.py_object(KeyboardInterrupt)
+        )
         end = time.monotonic() + self.CANCEL_GRACE
         result = None
         while result is None and time.monotonic() < end:

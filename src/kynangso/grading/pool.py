@@ -43,8 +43,16 @@ class Task:
 TASKS = {"grade": Task("grade", grade_one, True), "feedback": Task("feedback", feedback_one, False)}
 
 
-def run(root: Path, jobs: list[tuple[str, str]], workers: int, limits: Limits,
-        on_result=None, max_attempts: int = 2, task: str = "grade", isolate: bool = True) -> list[dict]:
+def run(
+    root: Path,
+    jobs: list[tuple[str, str]],
+    workers: int,
+    limits: Limits,
+    on_result=None,
+    max_attempts: int = 2,
+    task: str = "grade",
+    isolate: bool = True,
+) -> list[dict]:
     """Run the task named `task` (TASKS) on every (module, student) job on `workers` long-lived processes. A worker that
     dies is replaced and its jobs retried; a job that breaks workers `max_attempts` times is
     reported as failed. Workers are forked from this process (nbgrader already imported) and share
@@ -71,10 +79,12 @@ def run(root: Path, jobs: list[tuple[str, str]], workers: int, limits: Limits,
             box = {**box, "keep": [*box["keep"], *shared]}
     with kernels, zygote.Zygote(env=paths.tool_env()) if step.runs_notebooks else nullcontext() as z:
         while todo:
-            pool = ProcessPoolExecutor(max_workers=max(1, min(workers, len(todo))), mp_context=ctx,
-                                       initializer=init_worker,
-                                       initargs=(str(root), asdict(limits), z.path if z else None, kernels.name, box,
-                                                 kernel_env))
+            pool = ProcessPoolExecutor(
+                max_workers=max(1, min(workers, len(todo))),
+                mp_context=ctx,
+                initializer=init_worker,
+                initargs=(str(root), asdict(limits), z.path if z else None, kernels.name, box, kernel_env),
+            )
             futures = {pool.submit(step.job, *job): job for job in todo}
             todo = []
             broken = False
@@ -92,8 +102,14 @@ def run(root: Path, jobs: list[tuple[str, str]], workers: int, limits: Limits,
                             if attempts[job] < max_attempts:
                                 todo.append(job)
                                 continue
-                            res = {"module": job[0], "student": job[1], "ok": False,
-                                   "failure": "worker_died", "seconds": 0.0, "log": ""}
+                            res = {
+                                "module": job[0],
+                                "student": job[1],
+                                "ok": False,
+                                "failure": "worker_died",
+                                "seconds": 0.0,
+                                "log": "",
+                            }
                         results.append(res)
                         if on_result:
                             on_result(res)
@@ -105,8 +121,9 @@ def run(root: Path, jobs: list[tuple[str, str]], workers: int, limits: Limits,
 class Progress:
     """done / total, failures and ETA: a tqdm bar on a terminal, a line every tenth otherwise."""
 
-    def __init__(self, total: int, enabled: bool = True, stream=None, desc: str | None = None,
-                 failed_label: str | None = None):
+    def __init__(
+        self, total: int, enabled: bool = True, stream=None, desc: str | None = None, failed_label: str | None = None
+    ):
         desc = desc or messages.text("grading.progress.desc")
         failed_label = failed_label or messages.text("grading.progress.failed")
         self.total, self.done, self.failed, self.desc, self.failed_label = total, 0, 0, desc, failed_label
@@ -117,7 +134,13 @@ class Progress:
         if self.enabled and getattr(self.stream, "isatty", lambda: False)():
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, unit=messages.text("grading.progress.unit"), desc=desc, file=self.stream, dynamic_ncols=True)
+            self.bar = tqdm(
+                total=total,
+                unit=messages.text("grading.progress.unit"),
+                desc=desc,
+                file=self.stream,
+                dynamic_ncols=True,
+            )
         self._next_line = 0
 
     def update(self, result: dict) -> None:
@@ -130,9 +153,20 @@ class Progress:
             self._next_line = self.done + max(1, self.total // 10)
             elapsed = time.perf_counter() - self.start
             eta = elapsed / self.done * (self.total - self.done)
-            print(messages.text("grading.progress.line", desc=self.desc.lower(), done=self.done, total=self.total,
-                                failed_label=self.failed_label, failed=self.failed, elapsed=elapsed, eta=eta),
-                  file=self.stream, flush=True)
+            print(
+                messages.text(
+                    "grading.progress.line",
+                    desc=self.desc.lower(),
+                    done=self.done,
+                    total=self.total,
+                    failed_label=self.failed_label,
+                    failed=self.failed,
+                    elapsed=elapsed,
+                    eta=eta,
+                ),
+                file=self.stream,
+                flush=True,
+            )
 
     def close(self) -> None:
         if self.bar is not None:

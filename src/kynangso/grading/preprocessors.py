@@ -153,11 +153,13 @@ class LenientSaveAutoGrades(SaveAutoGrades):
     FutureWarning printed while a correct answer runs) does not cost the learner the points."""
 
     def _add_score(self, cell, resources):
-        if cell.cell_type == "code" and any(o.get("output_type") == "stream" and o.get("name") == "stderr"
-                                            for o in cell.get("outputs", [])):
+        if cell.cell_type == "code" and any(
+            o.get("output_type") == "stream" and o.get("name") == "stderr" for o in cell.get("outputs", [])
+        ):
             judged = copy.deepcopy(cell)
-            judged.outputs = [o for o in judged.outputs
-                              if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+            judged.outputs = [
+                o for o in judged.outputs if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+            ]
             return super()._add_score(judged, resources)
         return super()._add_score(cell, resources)
 
@@ -175,8 +177,12 @@ class LearnerFeedback(NbGraderPreprocessor):
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("grade") and not meta.get("solution"):
             public = nbm.public_part(cell.source)
-            message = next((o.get("evalue", "") for o in cell.get("outputs", []) if o.get("output_type") == "error"), None)
-            cell.source = public.rstrip() + ("\n" + messages.text("grading.feedback.hidden_part") if public != cell.source else "")
+            message = next(
+                (o.get("evalue", "") for o in cell.get("outputs", []) if o.get("output_type") == "error"), None
+            )
+            cell.source = public.rstrip() + (
+                "\n" + messages.text("grading.feedback.hidden_part") if public != cell.source else ""
+            )
             if message is None:
                 verdict = messages.text("grading.feedback.passed")
             elif message and public_message(message, public):

@@ -143,11 +143,24 @@ def run_cells(control_fd: int) -> None:
             count += 1
         try:
             with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-                exec(compile(req["code"], messages.text("grading.cell_name", name=req.get("name") or messages.text("grading.setup_cell")), "exec"), ns)
+                exec(
+                    compile(
+                        req["code"],
+                        messages.text("grading.cell_name", name=req.get("name") or messages.text("grading.setup_cell")),
+                        "exec",
+                    ),
+                    ns,
+                )
         except BaseException as exc:  # noqa: BLE001 - a failing test is an exception of any kind
             tb = traceback.format_exception(type(exc), exc, exc.__traceback__.tb_next if exc.__traceback__ else None)
-            error = bound_error({"output_type": "error", "ename": type(exc).__name__, "evalue": _message_of(exc),
-                                 "traceback": [line.rstrip("\n") for line in tb]})
+            error = bound_error(
+                {
+                    "output_type": "error",
+                    "ename": type(exc).__name__,
+                    "evalue": _message_of(exc),
+                    "traceback": [line.rstrip("\n") for line in tb],
+                }
+            )
         else:
             error = None
         for name, buf in (("stdout", out), ("stderr", err)):

@@ -35,7 +35,16 @@ import sys
 from functools import lru_cache
 
 CLONE_NEWNS, CLONE_NEWNET, CLONE_NEWPID = 0x00020000, 0x40000000, 0x20000000
-MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 32, 4096, 16384, 1 << 18
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = (
+    1,
+    2,
+    4,
+    8,
+    32,
+    4096,
+    16384,
+    1 << 18,
+)
 PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS = 1, 38
 SKIP_RO = ("/proc", "/sys", "/dev")
 
@@ -49,8 +58,10 @@ def _check(ret: int, what: str) -> None:
 
 
 def _mount(src: str | None, target: str, fstype: str | None, flags: int, data: str | None = None) -> None:
-    _check(_libc.mount(src and src.encode(), target.encode(), fstype and fstype.encode(), flags,
-                       data and data.encode()), f"mount {target}")
+    _check(
+        _libc.mount(src and src.encode(), target.encode(), fstype and fstype.encode(), flags, data and data.encode()),
+        f"mount {target}",
+    )
 
 
 # Kernels run as UID_BASE[role] + the worker's pid (pids stay below 2**22): no user of the machine
@@ -100,7 +111,11 @@ def available() -> str | None:
         finally:
             os._exit(1)
     _, status = os.waitpid(pid, 0)
-    return None if os.waitstatus_to_exitcode(status) == 0 else "unshare() is not permitted here (a container without CAP_SYS_ADMIN?)"
+    return (
+        None
+        if os.waitstatus_to_exitcode(status) == 0
+        else "unshare() is not permitted here (a container without CAP_SYS_ADMIN?)"
+    )
 
 
 def own_pid_namespace(close_fds=()) -> int:
@@ -207,8 +222,9 @@ def prepare_dir(path: str, uid: int | None, gid: int | None) -> None:
             os.chown(os.path.join(root, f), uid, gid)
 
 
-def enter(kernel_dir: str, hide: list[str], keep: list[str] = (), user: tuple[int, int] | None = None,
-          private: list[str] = ()) -> None:
+def enter(
+    kernel_dir: str, hide: list[str], keep: list[str] = (), user: tuple[int, int] | None = None, private: list[str] = ()
+) -> None:
     """Isolate the calling process (a freshly forked kernel, still single-threaded): `hide` folders
     are covered, `keep` folders under them shown again (read-only), then `private` paths under those
     covered again (folders by an empty one, files by an empty file): the answer key, inside the

@@ -36,14 +36,25 @@ def _base_config(root: Path, limits: Limits):
     cfg.GuardedExecute.timeout = limits.cell_timeout
     cfg.GenerateFeedback.preprocessors = [GetGrades, LearnerFeedback, CSSHTMLHeaderPreprocessor]
     cfg.Autograde.autograde_preprocessors = [
-        GuardedExecute, IgnorePattern, ClearMetadataPreprocessor, CharLimitOutput,
-        LenientSaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
+        GuardedExecute,
+        IgnorePattern,
+        ClearMetadataPreprocessor,
+        CharLimitOutput,
+        LenientSaveAutoGrades,
+        AssignLatePenalties,
+        CheckCellMetadata,
     ]
     return cfg
 
 
-def init_worker(root: str, limits: dict, zygote_path: str | None, kernels_dir: str | None = None,
-                box: dict | None = None, kernel_env: dict | None = None) -> None:
+def init_worker(
+    root: str,
+    limits: dict,
+    zygote_path: str | None,
+    kernels_dir: str | None = None,
+    box: dict | None = None,
+    kernel_env: dict | None = None,
+) -> None:
     """Runs once in each worker: read the configuration, connect to the zygote (when kernels run)."""
     warnings.filterwarnings("ignore")  # nbgrader with SQLAlchemy 2 warns (SAWarning) on every run; grades are right
     os.environ["PATH"] = paths.tool_env()["PATH"]
@@ -115,9 +126,13 @@ def worker_usage() -> dict:
 
     with open("/proc/self/statm", encoding="ascii") as f:
         rss_pages = int(f.read().split()[1])
-    return {"pid": os.getpid(), "fds": len(os.listdir("/proc/self/fd")), "threads": threading.active_count(),
-            "rss_mb": round(rss_pages * os.sysconf("SC_PAGE_SIZE") / 2**20, 1),
-            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+    return {
+        "pid": os.getpid(),
+        "fds": len(os.listdir("/proc/self/fd")),
+        "threads": threading.active_count(),
+        "rss_mb": round(rss_pages * os.sysconf("SC_PAGE_SIZE") / 2**20, 1),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
 
 
 def grade_one(module_id: str, student: str) -> dict:
@@ -127,8 +142,9 @@ def grade_one(module_id: str, student: str) -> dict:
     def work(cfg, coursedir, log):
         Autograde(coursedir=coursedir, config=cfg, log=log).start()
 
-    return _job("grade", module_id, student, work,
-                lambda text: "notebook_timeout" if GuardedExecute.expired else classify(text))
+    return _job(
+        "grade", module_id, student, work, lambda text: "notebook_timeout" if GuardedExecute.expired else classify(text)
+    )
 
 
 def feedback_one(module_id: str, student: str) -> dict:

@@ -28,11 +28,34 @@ import sys
 
 # Imported once in the zygote. Not matplotlib.pyplot nor matplotlib_inline: those register IPython
 # hooks at import time, which must happen inside the kernel, after its shell exists.
-PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger", "debugpy",
-           "IPython", "IPython.core.history", "sqlite3", "tornado.ioloop", "psutil", "pdb", "pydoc", "numpy", "pandas",
-           "matplotlib", "matplotlib.figure", "matplotlib.backends.backend_agg", "matplotlib.pyplot", "openpyxl",
-           "holidays", "holidays.countries.vietnam", "kynangso.data", "kynangso.grading.learner",
-           "kynangso.grading.runner", "email.message", "email.policy")
+PRELOAD = (
+    "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "ipykernel.zmqshell",
+    "ipykernel.debugger",
+    "debugpy",
+    "IPython",
+    "IPython.core.history",
+    "sqlite3",
+    "tornado.ioloop",
+    "psutil",
+    "pdb",
+    "pydoc",
+    "numpy",
+    "pandas",
+    "matplotlib",
+    "matplotlib.figure",
+    "matplotlib.backends.backend_agg",
+    "matplotlib.pyplot",
+    "openpyxl",
+    "holidays",
+    "holidays.countries.vietnam",
+    "kynangso.data",
+    "kynangso.grading.learner",
+    "kynangso.grading.runner",
+    "email.message",
+    "email.policy",
+)
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 FILE_LIMIT = 512 << 20  # the largest file a learner's kernel may write
 PROCESS_LIMIT = 256  # processes of the sandbox user (a fork bomb stops there)
@@ -186,9 +209,14 @@ class Zygote:
 
         self.dir = tempfile.mkdtemp(prefix="kynangso-zygote-")
         self.path = os.path.join(self.dir, "socket")
-        self.proc = subprocess.Popen([sys.executable, "-m", "kynangso.grading.zygote", self.path], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
-                                     start_new_session=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "kynangso.grading.zygote", self.path],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,
+        )
         # not waited for here: workers start while the zygote imports, and connect when it listens
 
     def close(self) -> None:

@@ -26,13 +26,13 @@ VN_TZ = timezone(timedelta(hours=7))
 
 @dataclass
 class Mail:
-    key: str                               # stable ASCII id of the template (Message-ID, boundaries)
+    key: str  # stable ASCII id of the template (Message-ID, boundaries)
     nhom: str
     signs: tuple[str, ...]
-    sender: tuple[str, str]                # (display name, address)
-    to: list[tuple[str, str]]              # empty: "undisclosed-recipients:;"
+    sender: tuple[str, str]  # (display name, address)
+    to: list[tuple[str, str]]  # empty: "undisclosed-recipients:;"
     subject: str
-    paragraphs: list[str]                  # plain text; "{L1}" marks a link
+    paragraphs: list[str]  # plain text; "{L1}" marks a link
     when: datetime
     giai_thich: str
     cc: list[tuple[str, str]] = field(default_factory=list)
@@ -134,8 +134,11 @@ def _body(m: Mail, seed: int) -> EmailMessage:
             for mark, (visible, href) in m.links.items():
                 p = p.replace(mark, f'<a href="{html.escape(href)}">{html.escape(visible)}</a>')
             paras.append(f"<p>{p}</p>")
-        page = ("<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\"></head>\n<body>\n"
-                + "\n".join(paras) + "\n</body></html>\n")
+        page = (
+            '<!DOCTYPE html>\n<html lang="vi"><head><meta charset="utf-8"></head>\n<body>\n'
+            + "\n".join(paras)
+            + "\n</body></html>\n"
+        )
         body.add_alternative(page, subtype="html", cte="quoted-printable")
     for name, maintype, subtype, data in m.attachments:
         if maintype == "text":  # as str, so that the part says charset="utf-8"
@@ -157,9 +160,11 @@ def render(m: Mail, seed: int) -> bytes:
         headers.append(_address_header("Cc", m.cc))
     if m.reply_to:
         headers.append(_address_header("Reply-To", [m.reply_to]))
-    headers += [_encoded("Subject", nfc(m.subject)),
-                f"Date: {format_datetime(m.when.replace(tzinfo=VN_TZ))}",
-                f"Message-ID: {message_id(seed, m.key, m.when, domain)}"]
+    headers += [
+        _encoded("Subject", nfc(m.subject)),
+        f"Date: {format_datetime(m.when.replace(tzinfo=VN_TZ))}",
+        f"Message-ID: {message_id(seed, m.key, m.when, domain)}",
+    ]
     if m.in_reply_to:
         headers += [f"In-Reply-To: {m.in_reply_to}", f"References: {m.in_reply_to}"]
     headers.append("MIME-Version: 1.0")

@@ -69,6 +69,7 @@ _FILLER = _Filler()
 
 # --- what a message draws from the seed -------------------------------------------------------
 
+
 def _when(w: World, how) -> datetime:
     kind, args = (how, {}) if isinstance(how, str) else next(iter(how.items()))
     args = dict(args or {})
@@ -89,7 +90,7 @@ def _draw(w: World, how):
 
 
 def _date(w: World, when: datetime, how: dict) -> date:
-    (kind, arg), = how.items()
+    ((kind, arg),) = how.items()
     day = when.date()
     if kind == "working_days":
         if arg >= 0:
@@ -107,11 +108,11 @@ def _date(w: World, when: datetime, how: dict) -> date:
 # Messages whose date depends on an earlier message (hop_thu.yml `fill`): each gives `when` and the
 # values its templates need, from what the earlier messages were filled with (World.shared).
 
+
 def _answer_after_request(w: World, spec: dict) -> dict:
     """The owner asked about bao-cao-thu-cong-vu's form after it came; the answer comes the next working day."""
     asked = w.shared["bao-cao-thu-cong-vu"]["when"]
-    when = datetime.combine(workdays.next_working_day(asked.date()),
-                            time(8 + w.rng.randrange(8), w.rng.randrange(60)))
+    when = datetime.combine(workdays.next_working_day(asked.date()), time(8 + w.rng.randrange(8), w.rng.randrange(60)))
     sent, original = w.earlier_message(spec["in_reply_to"], when)
     return {"when": when, "sent": max(sent, asked + timedelta(minutes=37)), "in_reply_to": original}
 
@@ -122,23 +123,34 @@ def _roster_before_deadline(w: World, spec: dict) -> dict:
     peer = _resolve(spec["from"], w.names)
     when = w.working(start=workdays.next_working_day(plan["when"].date()), end=previous_working_day(plan["deadline"]))
     staff = [s for s in w.staff if s["ma_don_vi"] == peer["ma_don_vi"] and not s["la_lanh_dao"]][:2]
-    return {"when": when, "deadline": plan["deadline"], "peer_place": peer["co_quan"].removeprefix("UBND "),
-            "roster": "".join(f"{s['ho_ten']},{s['chuc_vu']},{s['co_quan']},{s['email']}\n" for s in staff)}
+    return {
+        "when": when,
+        "deadline": plan["deadline"],
+        "peer_place": peer["co_quan"].removeprefix("UBND "),
+        "roster": "".join(f"{s['ho_ten']},{s['chuc_vu']},{s['co_quan']},{s['email']}\n" for s in staff),
+    }
 
 
 def _decision_after_plan(w: World, spec: dict) -> dict:
     """The decision sending officials to the training of ke-hoach-tap-huan, which it cites."""
     plan = w.shared["ke-hoach-tap-huan"]
     named = [w.owner] + w.peers[:2]
-    return {"when": w.working(start=plan["when"].date() + timedelta(days=1)), "kh": plan["n"],
-            "named": "; ".join(f"{s['ho_ten']} ({s['co_quan']})" for s in named)}
+    return {
+        "when": w.working(start=plan["when"].date() + timedelta(days=1)),
+        "kh": plan["n"],
+        "named": "; ".join(f"{s['ho_ten']} ({s['co_quan']})" for s in named),
+    }
 
 
-FILLS = {"answer_after_request": _answer_after_request, "roster_before_deadline": _roster_before_deadline,
-         "decision_after_plan": _decision_after_plan}
+FILLS = {
+    "answer_after_request": _answer_after_request,
+    "roster_before_deadline": _roster_before_deadline,
+    "decision_after_plan": _decision_after_plan,
+}
 
 
 # --- filling a message ------------------------------------------------------------------------
+
 
 def _resolve(ref: str, values: dict):
     """A role named in the templates ("van_thu", "peers[1]", "c1"): its row of can_bo, or a person."""
@@ -156,9 +168,18 @@ def _zip(inner_name: str, text: str) -> bytes:
 
 
 def _letter(a: dict, fill) -> Letter:
-    return Letter([tuple(line) for line in templates()["issuers"][a["issuer"]]], fill(a["number"]),
-                  fill(a["place_date"]), fill(a["title"]), fill(a["subject"]), fill(a["recipients"]),
-                  [fill(p) for p in a["paragraphs"]], a["authority"], fill(a["signer"]), a["to_list"])
+    return Letter(
+        [tuple(line) for line in templates()["issuers"][a["issuer"]]],
+        fill(a["number"]),
+        fill(a["place_date"]),
+        fill(a["title"]),
+        fill(a["subject"]),
+        fill(a["recipients"]),
+        [fill(p) for p in a["paragraphs"]],
+        a["authority"],
+        fill(a["signer"]),
+        a["to_list"],
+    )
 
 
 def _attachment(a: dict, fill) -> tuple[str, str, str, bytes]:
@@ -204,24 +225,37 @@ def _mail(w: World, key: str, spec: dict) -> Mail:
     sender = spec["from"]
     if isinstance(sender, str) and isinstance(_resolve(sender, values), dict):
         values["signature"] = w.sig(_resolve(sender, values))
-    links = {name: (target, target) if isinstance(target, str) else tuple(target)
-             for name, target in spec.get("links", {}).items()}
+    links = {
+        name: (target, target) if isinstance(target, str) else tuple(target)
+        for name, target in spec.get("links", {}).items()
+    }
     values.update({name: "{" + name + "}" for name in links})  # marks stay for the renderer
     quote = ""
     if "quote" in spec:
         head = fill(templates()["quote_head"])
         quote = "\n".join([head] + ["> " + line if line else ">" for line in map(fill, spec["quote"])])
     return Mail(
-        key, spec["nhom"], tuple(spec.get("dau_hieu", ())), party(sender), [party(r) for r in spec["to"]],
-        fill(spec["subject"]), [fill(p) for p in spec["paragraphs"]], values["when"], fill(spec["giai_thich"]),
+        key,
+        spec["nhom"],
+        tuple(spec.get("dau_hieu", ())),
+        party(sender),
+        [party(r) for r in spec["to"]],
+        fill(spec["subject"]),
+        [fill(p) for p in spec["paragraphs"]],
+        values["when"],
+        fill(spec["giai_thich"]),
         cc=[party(r) for r in spec.get("cc", [])],
         reply_to=party(spec["reply_to"]) if "reply_to" in spec else None,
         links={"{" + name + "}": (fill(v), fill(h)) for name, (v, h) in links.items()},
         attachments=[_attachment(a, fill) for a in spec.get("attachments", [])],
-        de_nham=spec.get("de_nham", False), in_reply_to=values.get("in_reply_to"), quote=quote)
+        de_nham=spec.get("de_nham", False),
+        in_reply_to=values.get("in_reply_to"),
+        quote=quote,
+    )
 
 
 # --- the data sets ----------------------------------------------------------------------------
+
 
 def _generate(ctx: Context) -> tuple[list[dict], list[dict]]:
     """The rows of hop_thu/nhan.csv (what learners read) and of the answer key's signs per message;
@@ -236,9 +270,18 @@ def _generate(ctx: Context) -> tuple[list[dict], list[dict]]:
         assert m.nhom in CATEGORIES and all(s in SIGNS for s in m.signs), m.key
         name = file_name(number, m.subject)
         ctx.add_file("hop_thu", f"hop_thu/{name}", render(m, w.seed))
-        rows.append({"tep": name, "ngay_gui": m.when, "tu": m.sender[1], "tieu_de": nfc(m.subject),
-                     "la_lua_dao": m.nhom.startswith("lua_dao"), "nhom": m.nhom, "de_nham": m.de_nham,
-                     "giai_thich": nfc(m.giai_thich)})
+        rows.append(
+            {
+                "tep": name,
+                "ngay_gui": m.when,
+                "tu": m.sender[1],
+                "tieu_de": nfc(m.subject),
+                "la_lua_dao": m.nhom.startswith("lua_dao"),
+                "nhom": m.nhom,
+                "de_nham": m.de_nham,
+                "giai_thich": nfc(m.giai_thich),
+            }
+        )
         signs.append({"tep": name, "dau_hieu": ";".join(s for s in SIGNS if s in m.signs)})
     ctx.tables["hop_thu:generated"] = rows, signs
     return rows, signs

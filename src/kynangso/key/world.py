@@ -44,25 +44,39 @@ class World:
         same_unit = [s for s in staff if s["ma_don_vi"] == o["ma_don_vi"]]
         self.peers = rng.sample([s for s in desk if s["ma_can_bo"] != o["ma_can_bo"]], 5)
         district = [s for s in staff if s["ma_don_vi"] == DISTRICT_CODE]
-        roles = {role: next(s for s in district if s["co_quan"] == agency and s["chuc_vu"] == post)
-                 for role, (agency, post) in people["district"].items()}
+        roles = {
+            role: next(s for s in district if s["co_quan"] == agency and s["chuc_vu"] == post)
+            for role, (agency, post) in people["district"].items()
+        }
         taken: set[str] = set()
         for role, (code, post, agency) in people["province"].items():
             p = person(rng, born=(1968, 1992))
             address = email_address(p.ho_ten, code, taken).replace("@" + MAIL_DOMAIN, "@" + PROVINCE_DOMAIN)
-            roles[role] = {"ho_ten": p.ho_ten, "email": address, "chuc_vu": post, "co_quan": agency,
-                           "dien_thoai": p.dien_thoai}
+            roles[role] = {
+                "ho_ten": p.ho_ten,
+                "email": address,
+                "chuc_vu": post,
+                "co_quan": agency,
+                "dien_thoai": p.dien_thoai,
+            }
         citizens = [person(rng, born=(1975, 2000)) for _ in range(3)]
         strangers = [person(rng) for _ in range(4)]  # names on scammers' bank accounts
         self.x = "anh" if o["gioi_tinh"] == "nam" else "chị"
         self.names = {
-            "owner": o, "unit": o["co_quan"], "place": o["co_quan"].removeprefix("UBND "),
-            "x": self.x, "X": self.x.capitalize(), "given": o["ho_ten"].split()[-1],
+            "owner": o,
+            "unit": o["co_quan"],
+            "place": o["co_quan"].removeprefix("UBND "),
+            "x": self.x,
+            "X": self.x.capitalize(),
+            "given": o["ho_ten"].split()[-1],
             "chair": next(s for s in same_unit if s["chuc_vu"].startswith("Chủ tịch")),
             "vice": next(s for s in same_unit if s["chuc_vu"].startswith("Phó Chủ tịch")),
-            "peers": self.peers, **roles,
-            **{f"c{k}": p for k, p in enumerate(citizens, 1)}, **{f"s{k}": p for k, p in enumerate(strangers, 1)},
-            "PORTAL": PORTAL, "MAIL_DOMAIN": MAIL_DOMAIN,
+            "peers": self.peers,
+            **roles,
+            **{f"c{k}": p for k, p in enumerate(citizens, 1)},
+            **{f"s{k}": p for k, p in enumerate(strangers, 1)},
+            "PORTAL": PORTAL,
+            "MAIL_DOMAIN": MAIL_DOMAIN,
         }
         self.shared: dict[str, dict] = {}  # message key -> the values it was filled with
         days = [PERIOD[0] + timedelta(days=k) for k in range((PERIOD[1] - PERIOD[0]).days + 1)]
@@ -88,7 +102,7 @@ class World:
         org, post = self.org(s), s["chuc_vu"]
         place = org.removeprefix("UBND ")  # "xã Việt Xuân", "thị trấn Thổ Tang"
         level = "thị trấn" if place.startswith("thị trấn") else "xã"
-        title = post + place[len(level):] if org.startswith("UBND ") and post.endswith(level) else f"{post}, {org}"
+        title = post + place[len(level) :] if org.startswith("UBND ") and post.endswith(level) else f"{post}, {org}"
         return self._signature.format(ho_ten=s["ho_ten"], title=title, dien_thoai=s["dien_thoai"])
 
     # the calendar
@@ -114,4 +128,3 @@ class World:
         day = previous_working_day(when.date())
         sent = datetime.combine(day, time(9 + self.rng.randrange(7), self.rng.randrange(60)))
         return sent, message_id(self.seed, key + "-goc", sent, MAIL_DOMAIN)
-

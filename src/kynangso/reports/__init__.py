@@ -55,10 +55,20 @@ def write(root: Path, threshold: float = DEFAULT_THRESHOLD, out: Path | None = N
 def add_arguments(p) -> None:
     t = messages.text
     p.add_argument("name", metavar=t("reports.metavar.name"), help=t("reports.help.name"))
-    p.add_argument("--out", type=Path, default=None, metavar=t("reports.metavar.out"),
-                   help=t("reports.help.out", folder=REPORT_DIR))
-    p.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD, metavar=t("reports.metavar.threshold"),
-                   help=t("reports.help.threshold", default=DEFAULT_THRESHOLD))
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar=t("reports.metavar.out"),
+        help=t("reports.help.out", folder=REPORT_DIR),
+    )
+    p.add_argument(
+        "--threshold",
+        type=float,
+        default=DEFAULT_THRESHOLD,
+        metavar=t("reports.metavar.threshold"),
+        help=t("reports.help.threshold", default=DEFAULT_THRESHOLD),
+    )
 
 
 def run(args) -> int:

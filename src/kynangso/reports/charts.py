@@ -121,6 +121,7 @@ def charts(t: Tables) -> dict[str, str]:
         "scores": score_boxes(plt, t),
         "unit_module": unit_module_heat(plt, t),
         "skills": threshold_bars(plt, skills, t.skills["mastery"].to_numpy(dtype=float), cut, 0.45, "skills"),
-        "completion": threshold_bars(plt, unit_labels(t), t.units["completion"].to_numpy(dtype=float), cut, 0.28,
-                                     "completion"),
+        "completion": threshold_bars(
+            plt, unit_labels(t), t.units["completion"].to_numpy(dtype=float), cut, 0.28, "completion"
+        ),
     }

@@ -32,7 +32,10 @@ nav a { margin-right: 1em; }
 """
 STYLES = {FAILED: "loi", MISSING: "chua-cham"}  # class of the cell of a failed, a missing submission
 SECTIONS = [  # (anchor, catalogue key) of each part, in order
-    ("tong-quan", "overview"), ("theo-don-vi", "units"), ("theo-ky-nang", "skills"), ("hoc-vien", "officials"),
+    ("tong-quan", "overview"),
+    ("theo-don-vi", "units"),
+    ("theo-ky-nang", "skills"),
+    ("hoc-vien", "officials"),
     ("cau-hoi", "questions"),
 ]
 
@@ -63,8 +66,10 @@ def html_table(df: pd.DataFrame, table_id: str, highlight: pd.Series | None = No
     raw = df.itertuples(index=False, name=None)
     for flag, codes, values in zip(flags, raw, shown.itertuples(index=False, name=None), strict=True):
         cls = ' class="duoi-nguong"' if flag else ""
-        cells = [_cell(v, STYLES.get(c) if s and isinstance(c, str) else None)
-                 for c, v, s in zip(codes, values, holds_state, strict=True)]
+        cells = [
+            _cell(v, STYLES.get(c) if s and isinstance(c, str) else None)
+            for c, v, s in zip(codes, values, holds_state, strict=True)
+        ]
         rows.append(f"<tr{cls}>" + "".join(cells) + "</tr>")
     return f'<table id="{table_id}"><thead><tr>{head}</tr></thead><tbody>\n' + "\n".join(rows) + "\n</tbody></table>"
 
@@ -82,7 +87,8 @@ def head(t: Tables, cohort_name: str, made: datetime) -> list[str]:
     nav = "".join(f'<a href="#{anchor}">{_t(f"nav.{part}")}</a>' for anchor, part in SECTIONS)
     intro = _t("html.intro", time=made.strftime("%H:%M"), date=made.strftime("%d/%m/%Y"), cut=number(100 * t.threshold))
     return [
-        "<!DOCTYPE html>", '<html lang="vi"><head><meta charset="utf-8">',
+        "<!DOCTYPE html>",
+        '<html lang="vi"><head><meta charset="utf-8">',
         f"<title>{_t('html.title', cohort=cohort_name)}</title>",
         f"<style>{CSS}</style></head><body>",
         f"<h1>{_t('html.h1', cohort=cohort_name)}</h1>",
@@ -118,9 +124,12 @@ def body(t: Tables, pngs: dict[str, str]) -> list[str]:
         _img(pngs["skills"], "skills"),
         _heading(*officials),
         f"<p>{_t('html.officials', cut=cut)}</p>",
-        html_table(t.officials, "bang-hoc-vien",
-                   (t.officials["mean_score"] < 100 * t.threshold) | t.officials[ids].eq(FAILED).any(axis=1),
-                   modules=ids),
+        html_table(
+            t.officials,
+            "bang-hoc-vien",
+            (t.officials["mean_score"] < 100 * t.threshold) | t.officials[ids].eq(FAILED).any(axis=1),
+            modules=ids,
+        ),
         _heading(*questions),
         f"<p>{_t('html.questions')}</p>",
         html_table(t.questions, "bang-cau-hoi"),

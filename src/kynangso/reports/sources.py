@@ -39,18 +39,19 @@ def nfc(text) -> str:
 @dataclass
 class Sources:
     """The cohort's data, as plain tables (their columns beside each field)."""
-    roster: pd.DataFrame       # student, ho_ten, ma_don_vi, chuc_vu
-    units: pd.DataFrame        # ma_don_vi, ten_don_vi (the 28 units, the district departments, any other code)
-    modules: pd.DataFrame      # module, title, max_score (in course order)
+
+    roster: pd.DataFrame  # student, ho_ten, ma_don_vi, chuc_vu
+    units: pd.DataFrame  # ma_don_vi, ten_don_vi (the 28 units, the district departments, any other code)
+    modules: pd.DataFrame  # module, title, max_score (in course order)
     submissions: pd.DataFrame  # student, module (every submission in the gradebook)
-    gradecells: pd.DataFrame   # module, notebook, cell, cell_type, max_score (the gradebook's grade cells)
-    grades: pd.DataFrame       # student, module, notebook, cell, cell_type, max_score, score, needs_manual_grade
-    statuses: pd.DataFrame     # student, module, status (graded | failed), reason (grading-report.csv)
-    cells: pd.DataFrame        # module, notebook, cell, question, kind (test | manual | answer): source notebooks
-    questions: pd.DataFrame    # module, question, competence (the manifest's map)
+    gradecells: pd.DataFrame  # module, notebook, cell, cell_type, max_score (the gradebook's grade cells)
+    grades: pd.DataFrame  # student, module, notebook, cell, cell_type, max_score, score, needs_manual_grade
+    statuses: pd.DataFrame  # student, module, status (graded | failed), reason (grading-report.csv)
+    cells: pd.DataFrame  # module, notebook, cell, question, kind (test | manual | answer): source notebooks
+    questions: pd.DataFrame  # module, question, competence (the manifest's map)
     competences: pd.DataFrame  # competence, name
-    errors: pd.DataFrame       # student, module, cell, question, message (failed test cells, autograded notebooks)
-    blanks: pd.DataFrame       # student, module, question (answer cells left as released)
+    errors: pd.DataFrame  # student, module, cell, question, message (failed test cells, autograded notebooks)
+    blanks: pd.DataFrame  # student, module, question (answer cells left as released)
 
 
 GRADES_SQL = """
@@ -94,16 +95,25 @@ def read_gradebook(db: Path) -> dict[str, pd.DataFrame]:
     con = sqlite3.connect(db.resolve().as_uri() + "?mode=ro", uri=True)
     try:
         params = {"course": settings().course_id}
-        out = {name: pd.read_sql_query(sql, con, params=params) for name, sql in [
-            ("grades", GRADES_SQL), ("submissions", SUBMISSIONS_SQL), ("gradecells", GRADE_CELLS_SQL),
-            ("assignments", ASSIGNMENTS_SQL)]}
+        out = {
+            name: pd.read_sql_query(sql, con, params=params)
+            for name, sql in [
+                ("grades", GRADES_SQL),
+                ("submissions", SUBMISSIONS_SQL),
+                ("gradecells", GRADE_CELLS_SQL),
+                ("assignments", ASSIGNMENTS_SQL),
+            ]
+        }
         out["students"] = pd.read_sql_query(STUDENTS_SQL, con)
     finally:
         con.close()
     grades = out["grades"]
     extra = grades["extra_credit"].fillna(0.0)
-    grades["score"] = np.where(grades["manual_score"].notna(), grades["manual_score"] + extra,
-                               np.where(grades["auto_score"].notna(), grades["auto_score"] + extra, 0.0))
+    grades["score"] = np.where(
+        grades["manual_score"].notna(),
+        grades["manual_score"] + extra,
+        np.where(grades["auto_score"].notna(), grades["auto_score"] + extra, 0.0),
+    )
     grades["needs_manual_grade"] = grades["needs_manual_grade"].astype(bool)
     return out
 
@@ -114,8 +124,15 @@ def read_statuses(root: Path) -> pd.DataFrame:
     rows = []
     if path.is_file():
         with path.open(encoding="utf-8") as f:
-            rows = [{"student": r["student"], "module": r["assignment"], "status": r["status"],
-                     "reason": nfc(r.get("reason") or "")} for r in csv.DictReader(f)]
+            rows = [
+                {
+                    "student": r["student"],
+                    "module": r["assignment"],
+                    "status": r["status"],
+                    "reason": nfc(r.get("reason") or ""),
+                }
+                for r in csv.DictReader(f)
+            ]
     return pd.DataFrame(rows, columns=["student", "module", "status", "reason"])
 
 
@@ -128,11 +145,25 @@ def source_cells(modules) -> pd.DataFrame:
                 gid = nbm.grade_id(cell)
                 if not gid:
                     continue
-                kind = ("test" if nbm.is_test(cell) else "manual" if nbm.is_manual(cell)
-                        else "answer" if nbm.is_answer(cell) else None)
+                kind = (
+                    "test"
+                    if nbm.is_test(cell)
+                    else "manual"
+                    if nbm.is_manual(cell)
+                    else "answer"
+                    if nbm.is_answer(cell)
+                    else None
+                )
                 if kind:
-                    rows.append({"module": m.id, "notebook": path.stem, "cell": gid,
-                                 "question": nbm.question_of(gid), "kind": kind})
+                    rows.append(
+                        {
+                            "module": m.id,
+                            "notebook": path.stem,
+                            "cell": gid,
+                            "question": nbm.question_of(gid),
+                            "kind": kind,
+                        }
+                    )
     return pd.DataFrame(rows, columns=["module", "notebook", "cell", "question", "kind"])
 
 
@@ -178,10 +209,14 @@ def read_autograded(root: Path, graded: pd.DataFrame, cells: pd.DataFrame) -> tu
             with path.open(encoding="utf-8") as f:
                 failed, blank = notebook_findings(json.load(f), kinds, m)
             blanks += [{"student": s, "module": m, "question": q} for q in sorted(blank)]
-            errors += [{"student": s, "module": m, "cell": gid, "question": nbm.question_of(gid), "message": msg}
-                       for gid, msg in failed]
-    return (pd.DataFrame(errors, columns=["student", "module", "cell", "question", "message"]),
-            pd.DataFrame(blanks, columns=["student", "module", "question"]))
+            errors += [
+                {"student": s, "module": m, "cell": gid, "question": nbm.question_of(gid), "message": msg}
+                for gid, msg in failed
+            ]
+    return (
+        pd.DataFrame(errors, columns=["student", "module", "cell", "question", "message"]),
+        pd.DataFrame(blanks, columns=["student", "module", "question"]),
+    )
 
 
 def unit_table(extra_codes=()) -> pd.DataFrame:
@@ -193,9 +228,15 @@ def unit_table(extra_codes=()) -> pd.DataFrame:
     rows = list(units.itertuples(index=False, name=None))
     rows.append((DISTRICT_CODE, messages.text("reports.unit.district", district=DISTRICT_NAME)))
     known = {c for c, _ in rows}
-    rows += [(c, messages.text("reports.unit.unknown") if c == UNKNOWN_UNIT
-              else messages.text("reports.unit.not_listed", code=c))
-             for c in sorted(set(extra_codes) - known)]
+    rows += [
+        (
+            c,
+            messages.text("reports.unit.unknown")
+            if c == UNKNOWN_UNIT
+            else messages.text("reports.unit.not_listed", code=c),
+        )
+        for c in sorted(set(extra_codes) - known)
+    ]
     return pd.DataFrame([(c, nfc(n)) for c, n in rows], columns=["ma_don_vi", "ten_don_vi"])
 
 
@@ -205,9 +246,13 @@ def module_table(plan: manifest.Manifest, gb: dict[str, pd.DataFrame]) -> pd.Dat
     released = set(gb["assignments"]["module"])
     order = [m.id for m in plan.modules if m.id in released] + sorted(released - set(known))
     max_score = gb["gradecells"].groupby("module")["max_score"].sum()
-    return pd.DataFrame([{"module": m, "title": nfc(known[m].title) if m in known else m,
-                          "max_score": float(max_score.get(m, 0.0))} for m in order],
-                        columns=["module", "title", "max_score"])
+    return pd.DataFrame(
+        [
+            {"module": m, "title": nfc(known[m].title) if m in known else m, "max_score": float(max_score.get(m, 0.0))}
+            for m in order
+        ],
+        columns=["module", "title", "max_score"],
+    )
 
 
 def people_table(root: Path, gb: dict[str, pd.DataFrame], statuses: pd.DataFrame) -> pd.DataFrame:
@@ -215,11 +260,24 @@ def people_table(root: Path, gb: dict[str, pd.DataFrame], statuses: pd.DataFrame
     people = pd.DataFrame(roster.roster(root), columns=roster.COLUMNS).rename(columns={"ma_can_bo": "student"})
     others = sorted((set(gb["submissions"]["student"]) | set(statuses["student"])) - set(people["student"]))
     if others:
-        names = {r.student: nfc(f"{r.last_name or ''} {r.first_name or ''}".strip())
-                 for r in gb["students"].itertuples()}
-        people = pd.concat([people, pd.DataFrame({"student": others, "ho_ten": [names.get(s) or s for s in others],
-                                                  "ma_don_vi": UNKNOWN_UNIT, "chuc_vu": "", "email": ""})],
-                           ignore_index=True)
+        names = {
+            r.student: nfc(f"{r.last_name or ''} {r.first_name or ''}".strip()) for r in gb["students"].itertuples()
+        }
+        people = pd.concat(
+            [
+                people,
+                pd.DataFrame(
+                    {
+                        "student": others,
+                        "ho_ten": [names.get(s) or s for s in others],
+                        "ma_don_vi": UNKNOWN_UNIT,
+                        "chuc_vu": "",
+                        "email": "",
+                    }
+                ),
+            ],
+            ignore_index=True,
+        )
     people["ma_don_vi"] = people["ma_don_vi"].replace("", UNKNOWN_UNIT)
     return people
 
@@ -235,14 +293,28 @@ def load(root: Path, course_manifest: manifest.Manifest | None = None) -> Source
     mods = [known[m] for m in modules["module"] if m in known]
     people = people_table(root, gb, statuses)
     cells = source_cells(mods)
-    qmap = pd.DataFrame([{"module": m.id, "question": q, "competence": c}
-                         for m in mods for q, c in m.questions.items()], columns=["module", "question", "competence"])
-    comps = pd.DataFrame([{"competence": k, "name": nfc(v.get("vi", k))} for k, v in plan.competences.items()],
-                         columns=["competence", "name"])
+    qmap = pd.DataFrame(
+        [{"module": m.id, "question": q, "competence": c} for m in mods for q, c in m.questions.items()],
+        columns=["module", "question", "competence"],
+    )
+    comps = pd.DataFrame(
+        [{"competence": k, "name": nfc(v.get("vi", k))} for k, v in plan.competences.items()],
+        columns=["competence", "name"],
+    )
     merged = subs.merge(statuses, on=["student", "module"], how="left")
     graded = merged[merged["status"].fillna(GRADED) == GRADED]
     errors, blanks = read_autograded(root, graded, cells)
-    return Sources(roster=people[["student", "ho_ten", "ma_don_vi", "chuc_vu"]], units=unit_table(people["ma_don_vi"]),
-                   modules=modules, submissions=subs, gradecells=gb["gradecells"], grades=gb["grades"],
-                   statuses=statuses, cells=cells,
-                   questions=qmap, competences=comps, errors=errors, blanks=blanks)
+    return Sources(
+        roster=people[["student", "ho_ten", "ma_don_vi", "chuc_vu"]],
+        units=unit_table(people["ma_don_vi"]),
+        modules=modules,
+        submissions=subs,
+        gradecells=gb["gradecells"],
+        grades=gb["grades"],
+        statuses=statuses,
+        cells=cells,
+        questions=qmap,
+        competences=comps,
+        errors=errors,
+        blanks=blanks,
+    )

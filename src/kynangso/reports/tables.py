@@ -29,21 +29,22 @@ BANDS = [band(lo, hi) for lo, hi in zip(BINS[:-1], BINS[1:], strict=True)]
 @dataclass
 class Tables:
     """The report's tables (their columns beside each field)."""
-    summary: pd.DataFrame       # indicator, value
-    modules: pd.DataFrame       # module, title, max_score, graded, failed, missing, mean_points, mean_score,
+
+    summary: pd.DataFrame  # indicator, value
+    modules: pd.DataFrame  # module, title, max_score, graded, failed, missing, mean_points, mean_score,
     #                             median_score, lowest_score, highest_score, with_pending
     distribution: pd.DataFrame  # module, band_0_10 ... band_90_100: graded submissions per score band
-    units: pd.DataFrame         # unit, unit_name, officials, required, graded, failed, completion, mean_score,
+    units: pd.DataFrame  # unit, unit_name, officials, required, graded, failed, completion, mean_score,
     #                             finished, behind, notes (the 28 units, the district departments, any other code)
-    unit_module: pd.DataFrame   # unit, unit_name, one column per module: mean score (%)
-    skills: pd.DataFrame        # competence, competence_name, modules, autograded_questions, earned, max_score,
+    unit_module: pd.DataFrame  # unit, unit_name, one column per module: mean score (%)
+    skills: pd.DataFrame  # competence, competence_name, modules, autograded_questions, earned, max_score,
     #                             mastery, written_questions, written_pending (each DigComp competence trained)
-    officials: pd.DataFrame     # student, name, unit, unit_name, one column per module (score/max or state),
+    officials: pd.DataFrame  # student, name, unit, unit_name, one column per module (score/max or state),
     #                             total_score, total_max_score, modules_graded, mean_score, notes: the transcript
-    submissions: pd.DataFrame   # student, name, unit, module, state, score, max_score, percent, pending, reason
-    questions: pd.DataFrame     # module, question, competence, kind, points, scored, full, full_share, mean_score,
+    submissions: pd.DataFrame  # student, name, unit, module, state, score, max_score, percent, pending, reason
+    questions: pd.DataFrame  # module, question, competence, kind, points, scored, full, full_share, mean_score,
     #                             blank, waiting (hardest first)
-    messages: pd.DataFrame      # module, question, cell, message, count (most frequent messages of failed tests)
+    messages: pd.DataFrame  # module, question, cell, message, count (most frequent messages of failed tests)
     threshold: float = DEFAULT_THRESHOLD
 
 
@@ -72,8 +73,9 @@ def submission_table(src: Sources, kinds: pd.DataFrame) -> pd.DataFrame:
     pending = g[(g["kind"] == "manual") & g["needs_manual_grade"]].groupby(["student", "module"]).size()
     subs = src.submissions.drop_duplicates(["student", "module"]).assign(in_gradebook=True)
     status = src.statuses.drop_duplicates(["student", "module"], keep="last")
-    t = pd.MultiIndex.from_product([src.roster["student"], src.modules["module"]],
-                                   names=["student", "module"]).to_frame(index=False)
+    t = pd.MultiIndex.from_product(
+        [src.roster["student"], src.modules["module"]], names=["student", "module"]
+    ).to_frame(index=False)
     t = t.merge(subs, on=["student", "module"], how="left").merge(status, on=["student", "module"], how="left")
     failed = (t["status"] == FAILED).to_numpy()
     graded = t["in_gradebook"].fillna(False).astype(bool).to_numpy() & ~failed
@@ -94,23 +96,30 @@ def module_tables(src: Sources, subs: pd.DataFrame) -> tuple[pd.DataFrame, pd.Da
     distribution of those scores in bands of 10%."""
     ids = src.modules["module"]
     graded = subs[subs["state"] == GRADED]
-    counts = pd.crosstab(subs["module"], subs["state"]).reindex(index=ids, columns=[GRADED, FAILED, MISSING],
-                                                                fill_value=0)
+    counts = pd.crosstab(subs["module"], subs["state"]).reindex(
+        index=ids, columns=[GRADED, FAILED, MISSING], fill_value=0
+    )
     p = graded.groupby("module")["percent"]
-    modules = pd.DataFrame({
-        "module": ids.to_numpy(),
-        "title": src.modules["title"].to_numpy(),
-        "max_score": src.modules["max_score"].to_numpy(),
-        "graded": counts[GRADED].to_numpy(),
-        "failed": counts[FAILED].to_numpy(),
-        "missing": counts[MISSING].to_numpy(),
-        "mean_points": graded.groupby("module")["score"].mean().reindex(ids).to_numpy(),
-        "mean_score": p.mean().reindex(ids).to_numpy(),
-        "median_score": p.median().reindex(ids).to_numpy(),
-        "lowest_score": p.min().reindex(ids).to_numpy(),
-        "highest_score": p.max().reindex(ids).to_numpy(),
-        "with_pending": graded[graded["pending"] > 0].groupby("module").size().reindex(ids, fill_value=0).to_numpy(),
-    })
+    modules = pd.DataFrame(
+        {
+            "module": ids.to_numpy(),
+            "title": src.modules["title"].to_numpy(),
+            "max_score": src.modules["max_score"].to_numpy(),
+            "graded": counts[GRADED].to_numpy(),
+            "failed": counts[FAILED].to_numpy(),
+            "missing": counts[MISSING].to_numpy(),
+            "mean_points": graded.groupby("module")["score"].mean().reindex(ids).to_numpy(),
+            "mean_score": p.mean().reindex(ids).to_numpy(),
+            "median_score": p.median().reindex(ids).to_numpy(),
+            "lowest_score": p.min().reindex(ids).to_numpy(),
+            "highest_score": p.max().reindex(ids).to_numpy(),
+            "with_pending": graded[graded["pending"] > 0]
+            .groupby("module")
+            .size()
+            .reindex(ids, fill_value=0)
+            .to_numpy(),
+        }
+    )
     bands = np.minimum((graded["percent"].to_numpy() // 10).astype(int), 9)  # 100% joins the top band
     dist = pd.crosstab(graded["module"].to_numpy(), bands).reindex(index=ids, columns=range(10), fill_value=0)
     dist.columns = BANDS
@@ -148,17 +157,19 @@ def unit_tables(src: Sources, subs: pd.DataFrame, threshold: float) -> tuple[pd.
     required = people * len(src.modules)
     done = graded.groupby("unit").size().reindex(codes, fill_value=0)
     finished = (subs["state"] == GRADED).groupby([subs["unit"], subs["student"]]).all()
-    units = pd.DataFrame({
-        "unit": codes.to_numpy(),
-        "unit_name": src.units["ten_don_vi"].to_numpy(),
-        "officials": people.to_numpy(),
-        "required": required.to_numpy(),
-        "graded": done.to_numpy(),
-        "failed": subs[subs["state"] == FAILED].groupby("unit").size().reindex(codes, fill_value=0).to_numpy(),
-        "completion": pct(done, required),
-        "mean_score": graded.groupby("unit")["percent"].mean().reindex(codes).to_numpy(),
-        "finished": finished.groupby(level=0).sum().reindex(codes, fill_value=0).astype(int).to_numpy(),
-    })
+    units = pd.DataFrame(
+        {
+            "unit": codes.to_numpy(),
+            "unit_name": src.units["ten_don_vi"].to_numpy(),
+            "officials": people.to_numpy(),
+            "required": required.to_numpy(),
+            "graded": done.to_numpy(),
+            "failed": subs[subs["state"] == FAILED].groupby("unit").size().reindex(codes, fill_value=0).to_numpy(),
+            "completion": pct(done, required),
+            "mean_score": graded.groupby("unit")["percent"].mean().reindex(codes).to_numpy(),
+            "finished": finished.groupby(level=0).sum().reindex(codes, fill_value=0).astype(int).to_numpy(),
+        }
+    )
     units["behind"], units["notes"] = behind_notes(units, threshold)
     heat = graded.pivot_table(index="unit", columns="module", values="percent", aggfunc="mean")
     heat = heat.reindex(index=codes, columns=src.modules["module"])
@@ -180,25 +191,30 @@ def skill_table(src: Sources, kinds: pd.DataFrame, g: pd.DataFrame) -> pd.DataFr
     """Mastery per competence: points earned / points possible over its autograded (test) cells
     in graded submissions. Written answers are listed apart: the instructor grades them."""
     names = dict(zip(src.competences["competence"], src.competences["name"], strict=True))
-    q = kinds.groupby(["module", "question"]).agg(competence=("competence", "first"),
-                                                  auto=("kind", lambda k: (k == "test").any())).reset_index()
+    q = (
+        kinds.groupby(["module", "question"])
+        .agg(competence=("competence", "first"), auto=("kind", lambda k: (k == "test").any()))
+        .reset_index()
+    )
     q = q[q["competence"].notna()]
     trained = sorted(set(q["competence"]), key=lambda c: [int(x) if x.isdigit() else x for x in c.split(".")])
     auto = g[g["kind"] == "test"]
     earned = auto.groupby("competence")["score"].sum().reindex(trained, fill_value=0.0)
     possible = auto.groupby("competence")["max_score"].sum().reindex(trained, fill_value=0.0)
     written = g[(g["kind"] == "manual") & g["needs_manual_grade"]]
-    return pd.DataFrame({
-        "competence": trained,
-        "competence_name": [names.get(c, c) for c in trained],
-        "modules": [", ".join(sorted(set(q.loc[q["competence"] == c, "module"]))) for c in trained],
-        "autograded_questions": [int(((q["competence"] == c) & q["auto"]).sum()) for c in trained],
-        "earned": earned.to_numpy(),
-        "max_score": possible.to_numpy(),
-        "mastery": pct(earned, possible),
-        "written_questions": [int(((q["competence"] == c) & ~q["auto"]).sum()) for c in trained],
-        "written_pending": written.groupby("competence").size().reindex(trained, fill_value=0).to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "competence": trained,
+            "competence_name": [names.get(c, c) for c in trained],
+            "modules": [", ".join(sorted(set(q.loc[q["competence"] == c, "module"]))) for c in trained],
+            "autograded_questions": [int(((q["competence"] == c) & q["auto"]).sum()) for c in trained],
+            "earned": earned.to_numpy(),
+            "max_score": possible.to_numpy(),
+            "mastery": pct(earned, possible),
+            "written_questions": [int(((q["competence"] == c) & ~q["auto"]).sum()) for c in trained],
+            "written_pending": written.groupby("competence").size().reindex(trained, fill_value=0).to_numpy(),
+        }
+    )
 
 
 def question_table(src: Sources, kinds: pd.DataFrame, g: pd.DataFrame) -> pd.DataFrame:
@@ -206,46 +222,76 @@ def question_table(src: Sources, kinds: pd.DataFrame, g: pd.DataFrame) -> pd.Dat
     question), then the written ones; a written answer awaiting the instructor is neither a success
     nor a failure, it is counted apart. A blank written answer is one nbgrader scored 0 at once
     (left as released)."""
-    qs = kinds.groupby(["module", "question"], sort=False).agg(
-        competence=("competence", "first"), points=("max_score", "sum"),
-        manual=("kind", lambda k: not (k == "test").any())).reset_index()
-    per = (g.groupby(["module", "question", "student"])
-           .agg(score=("score", "sum"), max_score=("max_score", "sum"), waiting=("needs_manual_grade", "any"),
-                manual=("kind", lambda k: not (k == "test").any()), blank=("blank", "all")).reset_index())
+    qs = (
+        kinds.groupby(["module", "question"], sort=False)
+        .agg(
+            competence=("competence", "first"),
+            points=("max_score", "sum"),
+            manual=("kind", lambda k: not (k == "test").any()),
+        )
+        .reset_index()
+    )
+    per = (
+        g.groupby(["module", "question", "student"])
+        .agg(
+            score=("score", "sum"),
+            max_score=("max_score", "sum"),
+            waiting=("needs_manual_grade", "any"),
+            manual=("kind", lambda k: not (k == "test").any()),
+            blank=("blank", "all"),
+        )
+        .reset_index()
+    )
     waiting = per["waiting"] & per["manual"]
     scored = per[~waiting].assign(full=lambda d: d["score"] >= d["max_score"] - 1e-9)
     by = scored.groupby(["module", "question"])
     key = pd.MultiIndex.from_frame(qs[["module", "question"]])
     n = by.size().reindex(key, fill_value=0).to_numpy()
     full = by["full"].sum().reindex(key, fill_value=0).to_numpy()
-    questions = pd.DataFrame({
-        "module": qs["module"].to_numpy(),
-        "question": qs["question"].to_numpy(),
-        "competence": qs["competence"].fillna("").to_numpy(),
-        "kind": np.where(qs["manual"], "manual", "test"),
-        "points": qs["points"].to_numpy(),
-        "scored": n,
-        "full": full,
-        "full_share": pct(full, n),
-        "mean_score": pct(by["score"].sum().reindex(key, fill_value=0).to_numpy(),
-                          by["max_score"].sum().reindex(key, fill_value=0).to_numpy()),
-        "blank": (src.blanks.groupby(["module", "question"]).size().reindex(key, fill_value=0)
-                  + per[per["manual"] & per["blank"]].groupby(["module", "question"]).size()
-                  .reindex(key, fill_value=0)).to_numpy(),
-        "waiting": per[waiting].groupby(["module", "question"]).size().reindex(key, fill_value=0).to_numpy(),
-    })
+    questions = pd.DataFrame(
+        {
+            "module": qs["module"].to_numpy(),
+            "question": qs["question"].to_numpy(),
+            "competence": qs["competence"].fillna("").to_numpy(),
+            "kind": np.where(qs["manual"], "manual", "test"),
+            "points": qs["points"].to_numpy(),
+            "scored": n,
+            "full": full,
+            "full_share": pct(full, n),
+            "mean_score": pct(
+                by["score"].sum().reindex(key, fill_value=0).to_numpy(),
+                by["max_score"].sum().reindex(key, fill_value=0).to_numpy(),
+            ),
+            "blank": (
+                src.blanks.groupby(["module", "question"]).size().reindex(key, fill_value=0)
+                + per[per["manual"] & per["blank"]].groupby(["module", "question"]).size().reindex(key, fill_value=0)
+            ).to_numpy(),
+            "waiting": per[waiting].groupby(["module", "question"]).size().reindex(key, fill_value=0).to_numpy(),
+        }
+    )
     order = {m: i for i, m in enumerate(src.modules["module"])}
-    return (questions.assign(_k=qs["manual"].to_numpy(), _m=questions["module"].map(order),
-                             _q=[int(q[1:]) if q[1:].isdigit() else 0 for q in questions["question"]])
-            .sort_values(["_k", "full_share", "_m", "_q"], na_position="last", kind="stable")
-            .drop(columns=["_k", "_m", "_q"]).reset_index(drop=True))
+    return (
+        questions.assign(
+            _k=qs["manual"].to_numpy(),
+            _m=questions["module"].map(order),
+            _q=[int(q[1:]) if q[1:].isdigit() else 0 for q in questions["question"]],
+        )
+        .sort_values(["_k", "full_share", "_m", "_q"], na_position="last", kind="stable")
+        .drop(columns=["_k", "_m", "_q"])
+        .reset_index(drop=True)
+    )
 
 
 def message_table(src: Sources) -> pd.DataFrame:
     """The most frequent messages of failed test cells, most frequent first."""
-    top = (src.errors.groupby(["module", "question", "cell", "message"]).size().rename("count").reset_index()
-           .sort_values(["count", "module", "cell", "message"], ascending=[False, True, True, True], kind="stable")
-           .head(TOP_MESSAGES))
+    top = (
+        src.errors.groupby(["module", "question", "cell", "message"])
+        .size()
+        .rename("count")
+        .reset_index()
+        .sort_values(["count", "module", "cell", "message"], ascending=[False, True, True, True], kind="stable")
+        .head(TOP_MESSAGES)
+    )
     return top[["module", "question", "cell", "message", "count"]].reset_index(drop=True)
 
 
@@ -266,8 +312,10 @@ def official_table(src: Sources, subs: pd.DataFrame) -> pd.DataFrame:
     else the submission's state."""
     ids = list(src.modules["module"])
     graded = subs[subs["state"] == GRADED]
-    text = [f"{number(s)}/{number(m)}" if st == GRADED else st
-            for st, s, m in zip(subs["state"], subs["score"], subs["max_score"], strict=True)]
+    text = [
+        f"{number(s)}/{number(m)}" if st == GRADED else st
+        for st, s, m in zip(subs["state"], subs["score"], subs["max_score"], strict=True)
+    ]
     wide = subs.assign(text=text).pivot(index="student", columns="module", values="text").reindex(columns=ids)
     off = src.roster[["student", "ho_ten", "ma_don_vi"]].merge(src.units, on="ma_don_vi", how="left")
     off = off.rename(columns={"ho_ten": "name", "ma_don_vi": "unit", "ten_don_vi": "unit_name"})
@@ -280,28 +328,35 @@ def official_table(src: Sources, subs: pd.DataFrame) -> pd.DataFrame:
     notes = official_notes(subs)
     off["notes"] = [notes.get(s, "") for s in who]
     place = {c: i for i, c in enumerate(src.units["ma_don_vi"])}
-    return (off.assign(_u=off["unit"].map(place)).sort_values(["_u", "student"], kind="stable")
-            .drop(columns="_u").reset_index(drop=True))
+    return (
+        off.assign(_u=off["unit"].map(place))
+        .sort_values(["_u", "student"], kind="stable")
+        .drop(columns="_u")
+        .reset_index(drop=True)
+    )
 
 
 def summary_table(src: Sources, subs: pd.DataFrame, units: pd.DataFrame, threshold: float) -> pd.DataFrame:
     """The cohort's overview: one row per indicator."""
     graded = subs[subs["state"] == GRADED]
     required = len(src.roster) * len(src.modules)
-    return pd.DataFrame([
-        ("officials", len(src.roster)),
-        ("units_with_officials", int((units["officials"] > 0).sum())),
-        ("modules", len(src.modules)),
-        ("required", required),
-        ("graded", len(graded)),
-        ("failed", int((subs["state"] == FAILED).sum())),
-        ("missing", int((subs["state"] == MISSING).sum())),
-        ("completion", float(pct(len(graded), required))),
-        ("mean_score", float(graded["percent"].mean()) if len(graded) else np.nan),
-        ("finished", int(units["finished"].sum())),
-        ("with_pending", int((graded["pending"] > 0).sum())),
-        ("threshold", 100 * threshold),
-    ], columns=["indicator", "value"])
+    return pd.DataFrame(
+        [
+            ("officials", len(src.roster)),
+            ("units_with_officials", int((units["officials"] > 0).sum())),
+            ("modules", len(src.modules)),
+            ("required", required),
+            ("graded", len(graded)),
+            ("failed", int((subs["state"] == FAILED).sum())),
+            ("missing", int((subs["state"] == MISSING).sum())),
+            ("completion", float(pct(len(graded), required))),
+            ("mean_score", float(graded["percent"].mean()) if len(graded) else np.nan),
+            ("finished", int(units["finished"].sum())),
+            ("with_pending", int((graded["pending"] > 0).sum())),
+            ("threshold", 100 * threshold),
+        ],
+        columns=["indicator", "value"],
+    )
 
 
 def compute(src: Sources, threshold: float = DEFAULT_THRESHOLD) -> Tables:
@@ -311,7 +366,16 @@ def compute(src: Sources, threshold: float = DEFAULT_THRESHOLD) -> Tables:
     g = graded_cells(src, subs, kinds)
     modules, distribution = module_tables(src, subs)
     units, unit_module = unit_tables(src, subs, threshold)
-    return Tables(summary=summary_table(src, subs, units, threshold), modules=modules, distribution=distribution,
-                  units=units, unit_module=unit_module, skills=skill_table(src, kinds, g),
-                  officials=official_table(src, subs), submissions=subs,
-                  questions=question_table(src, kinds, g), messages=message_table(src), threshold=threshold)
+    return Tables(
+        summary=summary_table(src, subs, units, threshold),
+        modules=modules,
+        distribution=distribution,
+        units=units,
+        unit_module=unit_module,
+        skills=skill_table(src, kinds, g),
+        officials=official_table(src, subs),
+        submissions=subs,
+        questions=question_table(src, kinds, g),
+        messages=message_table(src),
+        threshold=threshold,
+    )

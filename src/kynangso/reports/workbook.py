@@ -16,10 +16,33 @@ from .. import messages
 from .labels import readable
 from .tables import Tables
 
-SHEETS = ["summary", "modules", "distribution", "units", "unit_module", "skills", "officials", "submissions",
-          "questions", "messages"]  # Tables fields, in the workbook's order; reports.sheet.<field> names each
-DECIMALS = {"mean_points", "score", "points", "earned", "total_score", "mean_score", "median_score", "lowest_score",
-            "highest_score", "completion", "mastery", "full_share", "percent"}
+SHEETS = [
+    "summary",
+    "modules",
+    "distribution",
+    "units",
+    "unit_module",
+    "skills",
+    "officials",
+    "submissions",
+    "questions",
+    "messages",
+]  # Tables fields, in the workbook's order; reports.sheet.<field> names each
+DECIMALS = {
+    "mean_points",
+    "score",
+    "points",
+    "earned",
+    "total_score",
+    "mean_score",
+    "median_score",
+    "lowest_score",
+    "highest_score",
+    "completion",
+    "mastery",
+    "full_share",
+    "percent",
+}
 
 
 def sheet_name(field: str) -> str:
@@ -68,7 +91,18 @@ def write_workbook(t: Tables, path: Path) -> Path:
         ws = xw.sheets[sheet_name("unit_module")]
         if len(t.unit_module) and t.unit_module.shape[1] > 2:
             area = f"C2:{get_column_letter(t.unit_module.shape[1])}{len(t.unit_module) + 1}"
-            ws.conditional_formatting.add(area, ColorScaleRule(start_type="num", start_value=0, start_color="F8696B",
-                                                               mid_type="num", mid_value=50, mid_color="FFEB84",
-                                                               end_type="num", end_value=100, end_color="63BE7B"))
+            ws.conditional_formatting.add(
+                area,
+                ColorScaleRule(
+                    start_type="num",
+                    start_value=0,
+                    start_color="F8696B",
+                    mid_type="num",
+                    mid_value=50,
+                    mid_color="FFEB84",
+                    end_type="num",
+                    end_value=100,
+                    end_color="63BE7B",
+                ),
+            )
     return path

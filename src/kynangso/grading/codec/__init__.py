@@ -18,15 +18,15 @@ Importing this package registers every kind. It imports nothing of kynangso outs
 
 from . import builtin, tables, things  # noqa: F401 - each module registers its kinds
 from .core import (  # noqa: F401
-                   KINDS,
-                   MAX_DEPTH,
-                   Decoder,
-                   Encoder,
-                   Kind,
-                   LearnerError,
-                   LearnerFunction,
-                   Placeholder,
-                   builtin_error,
-                   placeholder,
-                   register,
+    KINDS,
+    MAX_DEPTH,
+    Decoder,
+    Encoder,
+    Kind,
+    LearnerError,
+    LearnerFunction,
+    Placeholder,
+    builtin_error,
+    placeholder,
+    register,
 )

@@ -113,11 +113,35 @@ class LearnerError(Exception):
     """A learner's function raised an exception of a type that is not a built-in one."""
 
 
-_BUILTIN_ERRORS = {e.__name__: e for e in (
-    ArithmeticError, AssertionError, AttributeError, EOFError, Exception, ImportError, IndexError, KeyError,
-    LookupError, ModuleNotFoundError, NameError, NotImplementedError, OSError, OverflowError, RecursionError,
-    RuntimeError, StopIteration, TypeError, UnboundLocalError, UnicodeError, ValueError, ZeroDivisionError,
-    FileNotFoundError, MemoryError)}
+_BUILTIN_ERRORS = {
+    e.__name__: e
+    for e in (
+        ArithmeticError,
+        AssertionError,
+        AttributeError,
+        EOFError,
+        Exception,
+        ImportError,
+        IndexError,
+        KeyError,
+        LookupError,
+        ModuleNotFoundError,
+        NameError,
+        NotImplementedError,
+        OSError,
+        OverflowError,
+        RecursionError,
+        RuntimeError,
+        StopIteration,
+        TypeError,
+        UnboundLocalError,
+        UnicodeError,
+        ValueError,
+        ZeroDivisionError,
+        FileNotFoundError,
+        MemoryError,
+    )
+}
 
 
 def builtin_error(name: str, message: str) -> Exception:

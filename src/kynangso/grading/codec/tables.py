@@ -8,12 +8,26 @@ import sys
 
 from .core import Kind, placeholder, register
 
-NULLABLE = ("str", "string", "Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64",
-            "Float32", "Float64", "boolean")
+NULLABLE = (
+    "str",
+    "string",
+    "Int8",
+    "Int16",
+    "Int32",
+    "Int64",
+    "UInt8",
+    "UInt16",
+    "UInt32",
+    "UInt64",
+    "Float32",
+    "Float64",
+    "boolean",
+)
 INDEX_TYPES = ("Index", "DatetimeIndex", "CategoricalIndex", "TimedeltaIndex")
 
 
 # ------------------------------------------------------------------ one column
+
 
 def encode_array(enc, values, dtype, d):
     """One column or index: its dtype and its values as plain lists."""
@@ -42,8 +56,12 @@ def encode_array(enc, values, dtype, d):
     if name in NULLABLE or isinstance(dtype, pd.StringDtype):
         storage = getattr(dtype, "storage", None)
         na = getattr(dtype, "na_value", None)
-        vals = [None if (v is pd.NA or v is None or (isinstance(v, float) and v != v)) else
-                (v.item() if hasattr(v, "item") else v) for v in list(values)]
+        vals = [
+            None
+            if (v is pd.NA or v is None or (isinstance(v, float) and v != v))
+            else (v.item() if hasattr(v, "item") else v)
+            for v in list(values)
+        ]
         spec = [name, storage, "nan" if isinstance(na, float) else None] if isinstance(dtype, pd.StringDtype) else name
         return ["ext", spec, [enc(v, d) for v in vals]]
     return ["?", name]
@@ -89,6 +107,7 @@ def decode_array(dec, node, d):
 
 # ------------------------------------------------------------------ indexes
 
+
 def encode_index(enc, idx, d):
     import pandas as pd
 
@@ -96,8 +115,12 @@ def encode_index(enc, idx, d):
     if t is pd.RangeIndex:
         return ["range", idx.start, idx.stop, idx.step, enc(idx.name, d)]
     if t is pd.MultiIndex:
-        return ["multi", [encode_index(enc, lv, d) for lv in idx.levels], [[int(c) for c in codes] for codes in idx.codes],
-                [enc(n, d) for n in idx.names]]
+        return [
+            "multi",
+            [encode_index(enc, lv, d) for lv in idx.levels],
+            [[int(c) for c in codes] for codes in idx.codes],
+            [enc(n, d) for n in idx.names],
+        ]
     if t.__name__ in INDEX_TYPES and t is getattr(pd, t.__name__):
         return ["index", t.__name__, encode_array(enc, idx, idx.dtype, d), enc(idx.name, d)]
     return ["?", t.__name__]
@@ -110,8 +133,9 @@ def decode_index(dec, node, d):
     if kind == "range":
         return pd.RangeIndex(int(node[1]), int(node[2]), int(node[3]), name=dec(node[4], d))
     if kind == "multi":
-        return pd.MultiIndex(levels=[decode_index(dec, lv, d) for lv in node[1]], codes=node[2],
-                             names=[dec(n, d) for n in node[3]])
+        return pd.MultiIndex(
+            levels=[decode_index(dec, lv, d) for lv in node[1]], codes=node[2], names=[dec(n, d) for n in node[3]]
+        )
     if kind == "index":
         values = decode_array(dec, node[2], d)
         if values is None:
@@ -119,7 +143,11 @@ def decode_index(dec, node, d):
         idx = pd.Index(values, name=dec(node[3], d), tupleize_cols=False)
         wanted = getattr(pd, node[1]) if node[1] in INDEX_TYPES else None
         if wanted is not None and type(idx) is not wanted:
-            idx = wanted(values, name=idx.name) if wanted is not pd.Index else pd.Index(values, dtype=object, name=idx.name)
+            idx = (
+                wanted(values, name=idx.name)
+                if wanted is not pd.Index
+                else pd.Index(values, dtype=object, name=idx.name)
+            )
         return idx
     return None
 
@@ -128,16 +156,28 @@ def _index_kind(tag):
     def decode(dec, a, d):
         idx = decode_index(dec, [tag, *a], d)
         return placeholder("Index") if idx is None else idx
+
     return decode
 
 
-register(Kind("range", lambda enc, x, d: encode_index(enc, x, d)[1:], _index_kind("range"), types=("pandas:RangeIndex",)))
-register(Kind("multi", lambda enc, x, d: encode_index(enc, x, d)[1:], _index_kind("multi"), types=("pandas:MultiIndex",)))
-register(Kind("index", lambda enc, x, d: encode_index(enc, x, d)[1:], _index_kind("index"),
-              types=tuple(f"pandas:{name}" for name in INDEX_TYPES)))
+register(
+    Kind("range", lambda enc, x, d: encode_index(enc, x, d)[1:], _index_kind("range"), types=("pandas:RangeIndex",))
+)
+register(
+    Kind("multi", lambda enc, x, d: encode_index(enc, x, d)[1:], _index_kind("multi"), types=("pandas:MultiIndex",))
+)
+register(
+    Kind(
+        "index",
+        lambda enc, x, d: encode_index(enc, x, d)[1:],
+        _index_kind("index"),
+        types=tuple(f"pandas:{name}" for name in INDEX_TYPES),
+    )
+)
 
 
 # ------------------------------------------------------------------ Series, DataFrame, arrays
+
 
 def _encode_series(enc, x, d):
     return [encode_array(enc, x.array, x.dtype, d), encode_index(enc, x.index, d), enc(x.name, d)]
@@ -153,8 +193,11 @@ def _decode_series(dec, a, d):
 
 
 def _encode_frame(enc, x, d):
-    return [encode_index(enc, x.columns, d), encode_index(enc, x.index, d),
-            [encode_array(enc, x.iloc[:, i].array, x.dtypes.iloc[i], d) for i in range(x.shape[1])]]
+    return [
+        encode_index(enc, x.columns, d),
+        encode_index(enc, x.index, d),
+        [encode_array(enc, x.iloc[:, i].array, x.dtypes.iloc[i], d) for i in range(x.shape[1])],
+    ]
 
 
 def _decode_frame(dec, a, d):
@@ -197,11 +240,18 @@ def _is_ndarray(x) -> bool:
 register(Kind("series", _encode_series, _decode_series, types=("pandas:Series",)))
 register(Kind("frame", _encode_frame, _decode_frame, types=("pandas:DataFrame",)))
 register(Kind("ndarray", _encode_ndarray, _decode_ndarray, types=("numpy:ndarray",)))
-register(Kind("ndarray2", lambda enc, x, d: [list(x.shape), encode_array(enc, x.reshape(-1), x.dtype, d)],
-              _decode_ndarray2, test=_is_ndarray))
+register(
+    Kind(
+        "ndarray2",
+        lambda enc, x, d: [list(x.shape), encode_array(enc, x.reshape(-1), x.dtype, d)],
+        _decode_ndarray2,
+        test=_is_ndarray,
+    )
+)
 
 
 # ------------------------------------------------------------------ scalars
+
 
 def _is_numpy_scalar(x) -> bool:
     np = sys.modules.get("numpy")
@@ -229,8 +279,11 @@ def _decode_npv(dec, a, d):
 
 
 def _encode_ts(enc, x, d):
-    return [x.tz_localize(None).isoformat() if x.tz is not None else x.isoformat(), x.unit,
-            None if x.tz is None else str(x.tz)]
+    return [
+        x.tz_localize(None).isoformat() if x.tz is not None else x.isoformat(),
+        x.unit,
+        None if x.tz is None else str(x.tz),
+    ]
 
 
 def _decode_ts(dec, a, d):

@@ -10,6 +10,7 @@ from .core import Kind, register
 
 # ------------------------------------------------------------------ dates and times
 
+
 def encode_tz(tz):
     import datetime as dt
 
@@ -61,16 +62,30 @@ def _decode_timedelta(dec, a, d):
     return dt.timedelta(days=a[0], seconds=a[1], microseconds=a[2])
 
 
-register(Kind("dt", lambda enc, x, d: [x.replace(tzinfo=None).isoformat(), encode_tz(x.tzinfo)], _decode_datetime,
-              types=("datetime:datetime",)))
+register(
+    Kind(
+        "dt",
+        lambda enc, x, d: [x.replace(tzinfo=None).isoformat(), encode_tz(x.tzinfo)],
+        _decode_datetime,
+        types=("datetime:datetime",),
+    )
+)
 register(Kind("date", lambda enc, x, d: [x.isoformat()], _decode_date, types=("datetime:date",)))
-register(Kind("time", lambda enc, x, d: [x.replace(tzinfo=None).isoformat(), encode_tz(x.tzinfo)], _decode_time,
-              types=("datetime:time",)))
-register(Kind("td", lambda enc, x, d: [x.days, x.seconds, x.microseconds], _decode_timedelta,
-              types=("datetime:timedelta",)))
+register(
+    Kind(
+        "time",
+        lambda enc, x, d: [x.replace(tzinfo=None).isoformat(), encode_tz(x.tzinfo)],
+        _decode_time,
+        types=("datetime:time",),
+    )
+)
+register(
+    Kind("td", lambda enc, x, d: [x.days, x.seconds, x.microseconds], _decode_timedelta, types=("datetime:timedelta",))
+)
 
 
 # ------------------------------------------------------------------ paths and documents
+
 
 def _decode_path(dec, a, d):
     from pathlib import Path
@@ -86,8 +101,14 @@ def _decode_email(dec, a, d):
 
 
 register(Kind("path", lambda enc, x, d: [str(x)], _decode_path, types=("pathlib:PosixPath", "pathlib:PurePosixPath")))
-register(Kind("email", lambda enc, x, d: [base64.b64encode(x.as_bytes()).decode()], _decode_email,
-              types=("email.message:EmailMessage",)))
+register(
+    Kind(
+        "email",
+        lambda enc, x, d: [base64.b64encode(x.as_bytes()).decode()],
+        _decode_email,
+        types=("email.message:EmailMessage",),
+    )
+)
 
 
 def _b64(data: bytes) -> str:
@@ -121,23 +142,43 @@ def _decode_x509(tag):
         from cryptography.hazmat.primitives.serialization import load_der_private_key, load_der_public_key
 
         data = base64.b64decode(a[0])
-        return {"x509": x509.load_der_x509_certificate, "crl": x509.load_der_x509_crl,
-                "pubkey": load_der_public_key,
-                "privkey": lambda b: load_der_private_key(b, None)}[tag](data)
+        return {
+            "x509": x509.load_der_x509_certificate,
+            "crl": x509.load_der_x509_crl,
+            "pubkey": load_der_public_key,
+            "privkey": lambda b: load_der_private_key(b, None),
+        }[tag](data)
+
     return decode
 
 
 for _tag in ("x509", "crl", "pubkey", "privkey"):
-    register(Kind(_tag, lambda enc, x, d, _t=_tag: _x509(x, _t), _decode_x509(_tag),
-                  test=lambda x, _t=_tag: _is_crypto(x) and _x509(x, _t) is not None))
+    register(
+        Kind(
+            _tag,
+            lambda enc, x, d, _t=_tag: _x509(x, _t),
+            _decode_x509(_tag),
+            test=lambda x, _t=_tag: _is_crypto(x) and _x509(x, _t) is not None,
+        )
+    )
 
 
 # ------------------------------------------------------------------ the mail lab and charts
 
+
 def _encode_maillab(enc, x, d):
-    return [int(x.port), [[i.mail_from, i.rcpt_tos and [str(r) for r in i.rcpt_tos],
-                           base64.b64encode(bytes(i.raw)).decode(), i.received_at.isoformat()]
-                          for i in list(x.mailbox)]]
+    return [
+        int(x.port),
+        [
+            [
+                i.mail_from,
+                i.rcpt_tos and [str(r) for r in i.rcpt_tos],
+                base64.b64encode(bytes(i.raw)).decode(),
+                i.received_at.isoformat(),
+            ]
+            for i in list(x.mailbox)
+        ],
+    ]
 
 
 def _decode_maillab(dec, a, d):
@@ -148,8 +189,11 @@ def _decode_maillab(dec, a, d):
 
     lab = MailLab(port=int(a[0]) or 1)
     for mail_from, rcpt_tos, raw, when in a[1]:
-        lab.mailbox._items.append(Received(str(mail_from), [str(r) for r in rcpt_tos or []],
-                                           base64.b64decode(raw), datetime.fromisoformat(when)))
+        lab.mailbox._items.append(
+            Received(
+                str(mail_from), [str(r) for r in rcpt_tos or []], base64.b64decode(raw), datetime.fromisoformat(when)
+            )
+        )
     return lab
 
 
@@ -166,12 +210,22 @@ def _num(v):
 def _encode_axes(enc, ax, d):
     from matplotlib.patches import Rectangle
 
-    rects = [[float(p.get_x()), float(p.get_y()), float(p.get_width()), float(p.get_height())]
-             for p in ax.patches if type(p) is Rectangle]
+    rects = [
+        [float(p.get_x()), float(p.get_y()), float(p.get_width()), float(p.get_height())]
+        for p in ax.patches
+        if type(p) is Rectangle
+    ]
     others = [type(p).__name__ for p in ax.patches if type(p) is not Rectangle]
     lines = [[[_num(v) for v in ln.get_xdata()], [_num(v) for v in ln.get_ydata()]] for ln in ax.lines]
-    return [str(ax.get_title()), str(ax.get_xlabel()), str(ax.get_ylabel()), rects, others, lines,
-            [_num(v) for v in ax.get_xticks()]]
+    return [
+        str(ax.get_title()),
+        str(ax.get_xlabel()),
+        str(ax.get_ylabel()),
+        rects,
+        others,
+        lines,
+        [_num(v) for v in ax.get_xticks()],
+    ]
 
 
 def _other_patch(name: str):
@@ -208,5 +262,11 @@ def _decode_axes(dec, a, d):
     return ax
 
 
-register(Kind("axes", _encode_axes, _decode_axes,
-              test=lambda x: type(x).__name__ == "Axes" and (type(x).__module__ or "").startswith("matplotlib.")))
+register(
+    Kind(
+        "axes",
+        _encode_axes,
+        _decode_axes,
+        test=lambda x: type(x).__name__ == "Axes" and (type(x).__module__ or "").startswith("matplotlib."),
+    )
+)
