@@ -5,7 +5,7 @@ import csv
 
 import pytest
 
-from kynangso.authoring import check, execute, manifest
+from kynangso.authoring import execute, manifest, release
 from kynangso.authoring import notebook as nbm
 from kynangso.cohorts import course, roster, simulate
 
@@ -66,7 +66,7 @@ def public_passing_mistake(source):
     for q in nbm.questions(source).values():
         for a in q.answers:
             for code in nbm.mistakes(source.cells[a]):
-                candidates.append((q, a, code, check.variant(source, a, code, q.last_cell, public_only=True)))
+                candidates.append((q, a, code, release.variant(source, a, code, q.last_cell, public_only=True)))
     runs = execute.run_all([c[3] for c in candidates])
     for (q, a, code, _), run in zip(candidates, runs, strict=True):
         if all(execute.passed(run.nb.cells[t]) for t in q.tests):

@@ -8,7 +8,8 @@ import nbformat
 import pytest
 from test_notebook_model import sample
 
-from kynangso.authoring import check, manifest
+from kynangso.authoring import manifest
+from kynangso.grading import check
 
 from conftest import ROOT
 

@@ -98,18 +98,31 @@ def sandbox_reasons():
 
 
 def test_every_reason_kernels_are_not_isolated_is_said_in_vietnamese(tmp_path, monkeypatch):
-    (tmp_path / "logs").mkdir()
+
+    from kynangso import messages
+
     reasons = sandbox_reasons()
-    assert reasons and reasons <= set(grade.SANDBOX_REASONS), "map the new reason in grade.SANDBOX_REASONS"
-    for why in [*reasons, "a reason nobody has mapped yet"]:
+    assert reasons >= {"not_linux", "no_namespaces"}
+    for why in reasons:
+        assert f"cohorts.sandbox.{why}" in messages.catalogue(), f"say {why!r} in messages/cohorts.yml"
         monkeypatch.setattr(sandbox, "available", lambda why=why: why)
-        line = grade.isolation(tmp_path, no_sandbox=False)
-        assert line.startswith("CẢNH BÁO: bài chạy không được cô lập") and why not in line
-        assert why in (tmp_path / "logs" / grade.ISOLATION_LOG).read_text(encoding="utf-8")
-    assert "ghi ở" in line and grade.ISOLATION_LOG in line  # an unknown reason: where to read it
-    assert "--no-sandbox" in grade.isolation(tmp_path, no_sandbox=True)
+        isolated, line = grade.isolation(tmp_path, no_sandbox=False)
+        assert not isolated and line.startswith("CẢNH BÁO: bài chạy không được cô lập") and why not in line
+        record = json.loads((tmp_path / grade.ISOLATION_FILE).read_text(encoding="utf-8"))
+        assert record["isolated"] is False and record["reason"] == why
+    assert "--no-sandbox" in grade.isolation(tmp_path, no_sandbox=True)[1]
     monkeypatch.setattr(sandbox, "available", lambda: None)
-    assert grade.isolation(tmp_path, no_sandbox=False).startswith("Cô lập bài chạy: có")
+    isolated, line = grade.isolation(tmp_path, no_sandbox=False)
+    assert isolated and line.startswith("Cô lập bài chạy: có")
+
+
+def test_grade_refuses_to_run_unisolated_unless_told(tmp_path, cohorts, monkeypatch, capsys):
+    p = write(tmp_path, "ma_can_bo,ho_ten,ma_don_vi,chuc_vu,email\ncb1,An,VT01,x,\n")
+    assert cli.main(["cohort", "lop", "--roster", str(p)]) == 0
+    monkeypatch.setattr(sandbox, "available", lambda: "no_namespaces")
+    assert cli.main(["grade", "lop", "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Không chấm:") and "--no-sandbox" in err
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,8 @@ recorded mistake is rejected, the learner's copy runs and leaks nothing, each no
 
 import pytest
 
-from kynangso.authoring import check, manifest
+from kynangso.authoring import manifest
+from kynangso.grading import check
 
 MODULES = manifest.load().ready_modules()
 

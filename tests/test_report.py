@@ -425,3 +425,15 @@ def test_the_verb_speaks_the_catalogue(graded, tmp_path, monkeypatch, capsys):
     with pytest.raises(SystemExit, match="chưa có sổ điểm"):
         cli.main(["report", "moi"])
     assert cli.main(["report", graded.name]) == 2  # not among these cohorts
+
+
+def test_the_report_says_when_the_last_grading_run_was_not_isolated(cohorts):
+    root = fakecohort.build("khong-co-lap", 6, seed=3, module_ids=MODULES[:1])
+    (root / "isolation.json").write_text(
+        json.dumps({"isolated": False, "mode": "none", "reason": "flag"}), encoding="utf-8"
+    )
+    page, _ = reports.write(root)
+    assert "KHÔNG cô lập bài làm" in page.read_text(encoding="utf-8")
+    (root / "isolation.json").write_text(json.dumps({"isolated": True, "mode": "rootless"}), encoding="utf-8")
+    page, _ = reports.write(root)
+    assert "KHÔNG cô lập bài làm" not in page.read_text(encoding="utf-8")

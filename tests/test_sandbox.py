@@ -16,6 +16,7 @@ from kynangso import cli
 from kynangso.cohorts import course
 from kynangso.grading import sandbox
 
+import ordinary
 from scenarios import Released
 
 MODULE = "00-lam-quen"
@@ -58,6 +59,12 @@ ATTACKS = {
     "write-outside-folder": lambda ctx: (
         "for _p in %r:\n    try:\n        open(_p, 'w').write('pwned')\n    except OSError:\n        pass\n"
         % [str(ctx["outside"]), str(ctx["root"] / "submitted" / "witness" / MODULE / NAME)]
+    ),
+    # the instructor's home: their keys and files, and somewhere to leave something for later
+    "read-instructor-home": lambda ctx: attack_read([str(ctx["home"] / ".ssh" / "id_ed25519")]),
+    "write-instructor-home": lambda ctx: (
+        "for _p in %r:\n    try:\n        open(_p, 'w').write('pwned')\n    except OSError:\n        pass\n"
+        % [str(ctx["home"] / ".bashrc"), str(ctx["home"] / "pwned.txt")]
     ),
     "sys-exit": lambda ctx: "import sys\nsys.exit(0)\n",
     # another official's kernel killed while it is being graded would lose their submission
@@ -104,11 +111,26 @@ IN_KERNEL = {
 }
 
 
-@pytest.fixture(scope="module")
-def attacked(tmp_path_factory):
+GRADE = ["grade", "atk", "--module", MODULE, "--no-progress", "--cell-timeout", "10", "--notebook-timeout", "40"]
+FEEDBACK = ["feedback", "atk", "--module", MODULE, "--no-progress"]
+
+
+@pytest.fixture(scope="module", params=["root", "ordinary"])
+def attacked(request, tmp_path_factory):
+    """The attack corpus graded twice: by root, and by an ordinary instructor (tests/ordinary.py)."""
     mp = pytest.MonkeyPatch()
-    tmp = tmp_path_factory.mktemp("sandbox")
+    who = ordinary.instructor(tmp_path_factory.mktemp("home")) if request.param == "ordinary" else None
+    # an ordinary instructor's cohort must be where they can reach it: pytest's folders are root's
+    tmp = ordinary.workspace("attacks") if who else tmp_path_factory.mktemp("sandbox")
     mp.setenv("KYNANGSO_COHORTS", str(tmp / "cohorts"))
+    home = who.home if who else tmp / "home"
+    if who is None:
+        mp.setenv("HOME", str(home))  # the grader's home, as a test can make it
+    (home / ".ssh").mkdir(parents=True, exist_ok=True)
+    (home / ".ssh" / "id_ed25519").write_text("-----BEGIN OPENSSH PRIVATE KEY----- (made up)\n", encoding="utf-8")
+    for leftover in (home / "pwned.txt",):
+        leftover.unlink(missing_ok=True)
+    bashrc_before = (home / ".bashrc").read_bytes() if (home / ".bashrc").exists() else None
     names = ["wrong-only", "witness", "os-exit", "shadow-pandas-module", *ATTACKS, *IN_KERNEL]
     r = Released(tmp, "atk", names, MODULE)
     root, best, gid, submit = r.root, r.best, r.gid, r.submit
@@ -132,7 +154,7 @@ def attacked(tmp_path_factory):
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
-    ctx = {"root": root, "port": server.getsockname()[1], "outside": tmp / "outside.txt"}
+    ctx = {"root": root, "port": server.getsockname()[1], "outside": tmp / "outside.txt", "home": home}
     submit("wrong-only", wrong)
     submit("witness", best)
     submit("os-exit", {gid["q5"]: "import os\nos._exit(0)\n"})  # blank answers score 0: so must this
@@ -148,23 +170,17 @@ def attacked(tmp_path_factory):
         submit(name, {**wrong, gid["q4"]: WRONG_Q4 + code})  # after the wrong answer to q4
     witness_before = (root / "submitted" / "witness" / MODULE / NAME).read_bytes()
     try:
-        assert (
-            cli.main(
-                [
-                    "grade",
-                    "atk",
-                    "--module",
-                    MODULE,
-                    "--no-progress",
-                    "--cell-timeout",
-                    "10",
-                    "--notebook-timeout",
-                    "40",
-                ]
+        if who is None:
+            assert cli.main(GRADE) == 0
+            assert cli.main(FEEDBACK) == 0
+        else:
+            who.own(tmp)
+            for argv in (GRADE, FEEDBACK):
+                done = who.kynangso(*argv, cohorts=tmp / "cohorts")
+                assert done.returncode == 0, done.stdout + done.stderr
+            assert (
+                "không cần quyền root" in who.kynangso(*GRADE, "--student", "witness", cohorts=tmp / "cohorts").stdout
             )
-            == 0
-        )
-        assert cli.main(["feedback", "atk", "--module", MODULE, "--no-progress"]) == 0
     finally:
         stop.set()
         thread.join()
@@ -176,6 +192,8 @@ def attacked(tmp_path_factory):
         "scores": scores,
         "received": received,
         "outside": ctx["outside"],
+        "home": home,
+        "bashrc_before": bashrc_before,
         "witness_before": witness_before,
         "best": best,
     }
@@ -200,6 +218,9 @@ def test_nothing_left_the_sandbox(attacked):
     root = attacked["root"]
     assert attacked["received"] == []  # the server on 127.0.0.1 heard nothing
     assert not attacked["outside"].exists()
+    assert not (attacked["home"] / "pwned.txt").exists()
+    bashrc = attacked["home"] / ".bashrc"
+    assert (bashrc.read_bytes() if bashrc.exists() else None) == attacked["bashrc_before"]
     assert (root / "submitted" / "witness" / MODULE / NAME).read_bytes() == attacked["witness_before"]
     assert attacked["scores"]["witness"] == max(attacked["scores"].values())  # gradebook not rewritten
 

@@ -2,8 +2,9 @@
 
 import pytest
 
-from kynangso.authoring import check, manifest
+from kynangso.authoring import manifest
 from kynangso.authoring import notebook as nbm
+from kynangso.grading import check
 
 NOTEBOOKS = [p for m in manifest.load().ready_modules() for p in sorted(m.source.glob("*.ipynb"))]
 

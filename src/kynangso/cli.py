@@ -16,7 +16,7 @@ from . import messages
 VERBS = {
     "data": "kynangso.authoring.datasets",
     "new": "kynangso.authoring.new",
-    "check": "kynangso.authoring.check",
+    "check": "kynangso.grading.check",
     "tidy": "kynangso.authoring.tidy",
     "build": "kynangso.cohorts.build",
     "cohort": "kynangso.cohorts.roster",

@@ -7,7 +7,7 @@ import shutil
 import time
 
 from . import data, messages, paths, reports
-from .authoring import check, datasets
+from .authoring import datasets, manifest
 from .authoring.settings import settings
 from .cohorts import build, feedback, grade, roster, simulate
 
@@ -42,7 +42,7 @@ def run(args) -> int:
     step(t("demo.step.cohort", cohort=args.cohort, roster=data.path("lop_demo").name))
     roster.create(args.cohort, data.path("lop_demo"))
     step(t("demo.step.build"))
-    modules = check.selected_modules(None)
+    modules = manifest.selected(None)
     for module in modules:
         # the full check (every recorded mistake run) is the trainers' `kynangso check`, run by make test
         problems = build.build_module(root, module, run_checks=False, workers=args.workers)

@@ -3,10 +3,11 @@
 - `manifest`: course/manifest.yml, the modules in order and what each trains;
 - `notebook`: the model of an nbgrader source notebook (cells, grade ids, questions, points,
   recorded mistakes);
-- `execute`: running notebooks on fresh kernels and reading what each cell did;
+- `execute`: running notebooks on fresh kernels (`kynangso new` stores their outputs);
 - `release`: the learner's copy of a source notebook, and what it would leak;
-- `new`, `tidy`, `check` (with its rules in `rules` and `run_rules`): the verbs `kynangso new`,
-  `kynangso tidy` and `kynangso check`;
+- `rules`: the registry of `kynangso check`'s rules and the rules that read files (the verb itself
+  and the rules that grade, in kynangso.grading.check and .trial, use the grader);
+- `new`, `tidy`: the verbs `kynangso new` and `kynangso tidy`;
 - `settings`: every grading setting, read from grading/nbgrader_config.py and the manifest;
 - `datasets`: the verb `kynangso data`, which writes datasets/ from a seed.
 

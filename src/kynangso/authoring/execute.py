@@ -1,22 +1,23 @@
-"""Run notebooks on fresh kernels (nbclient), a few at a time, and read what each cell did: the
-error it raised, what it printed to stderr, and whether nbgrader would give a test cell its points.
-Each notebook runs in its own empty temporary folder, as a learner's copy would.
+"""Run notebooks on fresh kernels (nbclient), a few at a time, each in its own empty temporary
+folder, as a learner's copy would: `kynangso new` stores the outputs of the notebooks it makes.
+Grading, and the trainers' check, run notebooks on the grader instead (kynangso.grading).
 """
 
 from __future__ import annotations
 
 import asyncio
 import copy
-import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from .. import messages
+from . import notebook as nbm
 
 
 @dataclass
@@ -27,21 +28,37 @@ class Run:
 
 
 async def _run_one(nb, timeout: int) -> Run:
-    nb = copy.deepcopy(nb)
+    """Run a copy of `nb` on a fresh kernel in an empty folder. The kernel talks over Unix sockets
+    (no TCP ports to race for when several start at once) and writes its stderr to a file; a kernel
+    that does not answer kernel_info is started once more, then the run says why, with what the
+    kernel wrote."""
     start = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="kynangso-run-") as cwd:
-        client = NotebookClient(
-            nb, timeout=timeout, kernel_name="python3", allow_errors=True, resources={"metadata": {"path": cwd}}
-        )
-        failure = None
-        try:
-            # the kernel's own log (an ipykernel 7 TCP notice) is noise here; cell outputs are kept
-            await client.async_execute(stderr=subprocess.DEVNULL)
-        except CellTimeoutError:
-            failure = messages.text("authoring.execute.cell_timeout", seconds=timeout)
-        except DeadKernelError:
-            failure = messages.text("authoring.execute.kernel_died")
-    return Run(nb=nb, seconds=time.perf_counter() - start, failure=failure)
+    for attempt in (1, 2):
+        run = copy.deepcopy(nb)
+        with tempfile.TemporaryDirectory(prefix="kynangso-run-") as cwd:
+            from jupyter_client.manager import AsyncKernelManager
+
+            km = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=str(Path(cwd) / ".kernel"))
+            client = NotebookClient(
+                run, km=km, timeout=timeout, allow_errors=True, resources={"metadata": {"path": cwd}}
+            )
+            log = Path(cwd) / ".kernel.log"
+            try:
+                with log.open("wb") as err:
+                    await client.async_execute(stderr=err)
+                return Run(nb=run, seconds=time.perf_counter() - start)
+            except CellTimeoutError:
+                return Run(
+                    run, time.perf_counter() - start, messages.text("authoring.execute.cell_timeout", seconds=timeout)
+                )
+            except DeadKernelError:
+                return Run(run, time.perf_counter() - start, messages.text("authoring.execute.kernel_died"))
+            except RuntimeError as exc:  # the kernel never answered kernel_info
+                said = log.read_text(encoding="utf-8", errors="replace").strip()[-2000:] if log.exists() else ""
+                if attempt == 2:
+                    why = messages.text("authoring.execute.kernel_start", error=str(exc), said=said or "—")
+                    return Run(run, time.perf_counter() - start, why)
+    raise AssertionError("unreachable")
 
 
 def run_all(notebooks: list, workers: int | None = None, timeout: int | None = None) -> list[Run]:
@@ -62,23 +79,5 @@ def run_all(notebooks: list, workers: int | None = None, timeout: int | None = N
     return asyncio.run(main())
 
 
-def error_of(cell) -> str | None:
-    """'ename: evalue' of the error a code cell raised, or None."""
-    for out in cell.get("outputs", []):
-        if out.get("output_type") == "error":
-            return f"{out.get('ename')}: {out.get('evalue')}"
-    return None
-
-
-def stderr_of(cell) -> str:
-    """What a code cell printed to stderr."""
-    return "".join(
-        o.get("text", "")
-        for o in cell.get("outputs", [])
-        if o.get("output_type") == "stream" and o.get("name") == "stderr"
-    )
-
-
-def passed(cell) -> bool:
-    """How nbgrader scores a test cell: full points only with no error and nothing on stderr."""
-    return cell.cell_type == "code" and error_of(cell) is None and not stderr_of(cell)
+# what each cell did: the notebook model's (one rule for a test cell, `passed`, used by check and grade)
+error_of, stderr_of, passed = nbm.error_of, nbm.stderr_of, nbm.passed

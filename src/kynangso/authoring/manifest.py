@@ -73,6 +73,12 @@ class Manifest:
         return [m for m in self.modules if m.ready]
 
 
+def selected(ids: list[str] | None) -> list[Module]:
+    """The modules `ids` (UnknownModule for one the manifest does not list), or every ready module."""
+    m = load()
+    return [m.module(i) for i in ids] if ids else m.ready_modules()
+
+
 def manifest_path() -> Path:
     return paths.course_dir() / "manifest.yml"
 

@@ -183,3 +183,27 @@ def public_part(test_source: str) -> str:
 def graded_notebooks(module_dir: Path) -> list[Path]:
     """The module's assignments: its notebooks that have a grade cell, by name."""
     return [p for p in sorted(module_dir.glob("*.ipynb")) if is_graded(read(p))]
+
+
+def error_of(cell) -> str | None:
+    """'ename: evalue' of the error a code cell raised, or None."""
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "error":
+            return f"{out.get('ename')}: {out.get('evalue')}"
+    return None
+
+
+def stderr_of(cell) -> str:
+    """What a code cell printed to stderr."""
+    return "".join(
+        o.get("text", "")
+        for o in cell.get("outputs", [])
+        if o.get("output_type") == "stream" and o.get("name") == "stderr"
+    )
+
+
+def passed(cell) -> bool:
+    """The course's one rule for a test cell, in `check` and in `grade`: it passes unless it raised
+    (an error output). What it printed, to stdout or stderr (a warning, pandas' FutureWarning), does
+    not count against the learner."""
+    return cell.cell_type == "code" and error_of(cell) is None

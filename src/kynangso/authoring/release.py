@@ -1,7 +1,7 @@
 """The learner's side of a source notebook: the copy nbgrader releases, a learner's answer put in
 place of a solution, and what of the solutions and hidden tests a released copy gives away.
 
-`kynangso check` runs these copies (kynangso.authoring.run_rules), `kynangso build` looks for leaks
+`kynangso check` grades these copies (kynangso.grading.trial), `kynangso build` looks for leaks
 in what nbgrader really released, and `kynangso simulate` writes answers with `variant`.
 """
 

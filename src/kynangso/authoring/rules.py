@@ -8,10 +8,10 @@ in the order check applies them:
 
 - MODULE_RULES read a module as a whole (a ModuleView): its folder, its notebooks' format, its points;
 - STATIC_RULES read one source notebook;
-- RUN_RULES (kynangso.authoring.run_rules) read what running the solution, the learner's copy and
+- RUN_RULES (kynangso.grading.trial) read how grading the solution, the learner's copy and
   each recorded mistake did.
 
-kynangso.authoring.check applies them and turns findings into the problems trainers read.
+kynangso.grading.check applies them and turns findings into the problems trainers read.
 """
 
 from __future__ import annotations

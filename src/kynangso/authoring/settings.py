@@ -47,6 +47,26 @@ class Settings:
         return f"{url}?timeout={self.busy_timeout}" if wait else url
 
 
+def write_course_config(root: Path, source: Path | None = None) -> Path:
+    """Make the folder `root` an nbgrader course root that uses the shared configuration: the
+    course's id, its source notebooks (`source`, by default notebooks/), an exchange and a logs
+    folder of its own. Its config is rewritten each time, so a moved repository still works."""
+    (root / "exchange").mkdir(exist_ok=True)
+    (root / "logs").mkdir(exist_ok=True)
+    shared = paths.grading_dir() / CONFIG_FILE
+    (root / CONFIG_FILE).write_text(
+        "# Written by kynangso: this folder is an nbgrader course root.\n"
+        "c = get_config()  # noqa: F821\n"
+        f"load_subconfig({str(shared)!r})  # noqa: F821\n"
+        f"c.CourseDirectory.course_id = {settings().course_id!r}\n"
+        f"c.CourseDirectory.root = {str(root)!r}\n"
+        f"c.CourseDirectory.source_directory = {str(source or paths.notebooks_dir())!r}\n"
+        f"c.Exchange.root = {str(root / 'exchange')!r}\n",
+        encoding="utf-8",
+    )
+    return root / CONFIG_FILE
+
+
 def grading_config():
     """grading/nbgrader_config.py as a traitlets Config."""
     from traitlets.config.loader import PyFileConfigLoader

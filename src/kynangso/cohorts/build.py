@@ -1,7 +1,7 @@
 """`kynangso build`: check each module, release it with nbgrader, and validate both ways.
 
 A module is released into the cohort's release/ folder only when the trainers' full check
-(kynangso.authoring.check) finds nothing; then nbgrader validates each source notebook (its tests
+(kynangso.grading.check) finds nothing; then nbgrader validates each source notebook (its tests
 pass on the solution) and each released one inverted (no test passes on the stubs), and the release
 must show nothing of the solutions, the hidden tests or the recorded mistakes.
 
@@ -18,8 +18,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .. import messages
-from ..authoring import check, manifest
+from ..authoring import manifest
 from ..authoring import notebook as nbm
+from ..authoring.release import leaks
+from ..grading import check
 from . import course
 
 LEAKS = (nbm.BEGIN_SOLUTION, nbm.END_SOLUTION, nbm.BEGIN_HIDDEN, nbm.END_HIDDEN)
@@ -102,7 +104,7 @@ def validate_release(path: Path, source: Path | None = None) -> list[str]:
     source_nb = nbm.read(source) if source else nbm.nbformat.v4.new_notebook()
     problems += [
         messages.text("authoring.build.leak", path=path, cell=i + 1, what=what[:80])
-        for i, what in check.leaks(source_nb, nbm.read(path))
+        for i, what in leaks(source_nb, nbm.read(path))
     ]
     return problems
 
@@ -143,7 +145,7 @@ def add_arguments(p) -> None:
 
 def run(args) -> int:
     try:
-        modules = check.selected_modules(args.module)
+        modules = manifest.selected(args.module)
     except (manifest.UnknownModule, manifest.ManifestError) as exc:
         print(exc)
         return 2

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from .. import messages
-from ..authoring import check
+from ..authoring import manifest
 from ..authoring import notebook as nbm
 from . import course, roster, simulate
 
@@ -244,7 +244,7 @@ def add_arguments(p) -> None:
 def run(args) -> int:
     t = messages.text
     root = course.existing(args.name)
-    modules = check.selected_modules([args.module] if args.module else None)
+    modules = manifest.selected([args.module] if args.module else None)
     res = match(root, args.source, modules, args.module)
     if not args.dry_run:
         write(root, res.written)

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .. import messages, paths
-from ..authoring.settings import CONFIG_FILE, settings
+from ..authoring.settings import settings, write_course_config
 
 
 class BadCohortName(ValueError):
@@ -32,19 +32,7 @@ def course_root(name: str, create: bool = True) -> Path:
         if not create:
             raise NoCohort(messages.text("cohorts.course.missing", name=name, path=root))
         root.mkdir(parents=True)
-    (root / "exchange").mkdir(exist_ok=True)
-    (root / "logs").mkdir(exist_ok=True)
-    shared = paths.grading_dir() / CONFIG_FILE
-    (root / CONFIG_FILE).write_text(
-        "# Written by kynangso: this cohort folder is an nbgrader course root.\n"
-        "c = get_config()  # noqa: F821\n"
-        f"load_subconfig({str(shared)!r})  # noqa: F821\n"
-        f"c.CourseDirectory.course_id = {settings().course_id!r}\n"
-        f"c.CourseDirectory.root = {str(root)!r}\n"
-        f"c.CourseDirectory.source_directory = {str(paths.notebooks_dir())!r}\n"
-        f"c.Exchange.root = {str(root / 'exchange')!r}\n",
-        encoding="utf-8",
-    )
+    write_course_config(root)
     return root
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import messages
-from ..authoring import check
+from ..authoring import manifest
 from ..authoring.settings import settings
 from ..grading import pool
 from . import course
@@ -64,7 +64,7 @@ def run(args) -> int:
     root = course.existing(args.name)
     results = feedback(
         root,
-        check.selected_modules(args.module),
+        manifest.selected(args.module),
         workers=args.workers,
         students=args.student,
         progress=not args.no_progress,

@@ -14,22 +14,22 @@ import contextlib
 import csv
 import json
 import shutil
+import sys
 from dataclasses import dataclass
+from datetime import UTC
 from pathlib import Path
 
-import nbformat
-
 from .. import messages
-from ..authoring import check, execute
+from ..authoring import manifest
 from ..authoring import notebook as nbm
 from ..authoring.settings import Limits, settings
 from ..grading import pool
 from . import course, roster
+from .reasons import describe_graded, failure_reason, inspect_submission
 
 REPORT_FILE = "grading-report.csv"
 GRADES_FILE = "grades.csv"
 REPORT_COLUMNS = ["student", "ho_ten", "ma_don_vi", "assignment", "status", "score", "max_score", "reason"]
-ISOLATION_LOG = "isolation.log"  # in the cohort's logs/: whether kernels were isolated, and why not (English)
 
 
 @dataclass
@@ -42,101 +42,6 @@ class Row:
     reason: str
     score: float = 0.0
     max_score: float = 0.0
-
-
-def inspect_submission(folder: Path, expected: list[str]) -> str | None:
-    """Why a submission cannot be graded (in Vietnamese), or None when it can."""
-    t = messages.text
-    for name in expected:
-        path = folder / name
-        if not path.is_file():
-            others = sorted(p.name for p in folder.glob("*.ipynb"))
-            if others:
-                return t("cohorts.grade.missing_notebook_renamed", name=name, others=", ".join(others))
-            return t("cohorts.grade.missing_notebook", name=name)
-        try:
-            nbformat.validate(nbformat.read(str(path), as_version=4))
-        except OSError as exc:  # the grader's side (permissions, disk), not the learner's file
-            return t("cohorts.grade.unreadable", name=name, error=type(exc).__name__)
-        except Exception as exc:  # noqa: BLE001 - whatever is wrong with the learner's file, say it
-            return t("cohorts.grade.broken_notebook", name=name, detail=broken_detail(exc))
-    return None
-
-
-def broken_detail(exc: Exception) -> str:
-    """Where a learner's notebook is broken, in Vietnamese (the English text of `exc`, which may
-    quote the file, stays out of the report)."""
-    t = messages.text
-    cause = exc if isinstance(exc, json.JSONDecodeError) else exc.__context__
-    if isinstance(cause, json.JSONDecodeError):
-        return t("cohorts.grade.broken.not_json", line=cause.lineno, column=cause.colno)
-    if isinstance(exc, UnicodeDecodeError):
-        return t("cohorts.grade.broken.not_utf8")
-    where = list(getattr(exc, "absolute_path", []))  # nbformat does not always say where
-    if len(where) >= 2 and where[0] == "cells" and isinstance(where[1], int):
-        where = [t("cohorts.grade.broken.where_cell", cell=where[1] + 1), *where[2:]]
-    if where:
-        return t("cohorts.grade.broken.not_nbformat_at", where="/".join(str(w) for w in where))
-    return t("cohorts.grade.broken.not_nbformat")
-
-
-# errors the grader itself causes in a cell -> the catalogue key that says it plainly
-ERROR_HINTS = {
-    "KeyboardInterrupt": "cohorts.hint.timeout",
-    "CellTimeoutError": "cohorts.hint.timeout",
-    "MemoryError": "cohorts.hint.memory",
-}
-
-
-def describe_graded(folder: Path, expected: list[str], submission) -> str:
-    """What the grader found in an autograded submission, in plain words for the instructor and learner."""
-    t = messages.text
-    blank, errors, manual = [], [], set()
-    for name in expected:
-        for cell in nbm.read(folder / name).cells:
-            if nbm.is_manual(cell):
-                manual.add(nbm.grade_id(cell))
-            if not nbm.is_answer(cell):
-                continue
-            gid = nbm.grade_id(cell)
-            err = execute.error_of(cell)
-            if err and err.startswith("NotImplementedError"):
-                blank.append(nbm.question_of(gid))
-            elif err:
-                ename = err.split(":")[0]
-                hint = ERROR_HINTS.get(ename)
-                errors.append(f"{gid} ({ename}: {t(hint)})" if hint else f"{gid} ({ename})")
-    grades = [g for nb in submission.notebooks for g in nb.grades]
-    auto = [g for g in grades if g.name not in manual]
-    # nbgrader scores an untouched written answer 0 at once instead of asking for manual grading
-    blank += [nbm.question_of(g.name) for g in grades if g.name in manual and g.auto_score == 0]
-    lost = sorted({nbm.question_of(g.name) for g in auto if (g.auto_score or 0) < g.max_score} - set(blank))
-    parts = [
-        t("cohorts.graded.score", score=sum(g.auto_score or 0 for g in auto), max_score=sum(g.max_score for g in auto))
-    ]
-    if lost:
-        parts.append(t("cohorts.graded.lost", questions=", ".join(lost)))
-    if blank:
-        parts.append(t("cohorts.graded.blank", questions=", ".join(blank)))
-    if errors:
-        parts.append(t("cohorts.graded.errors", cells=", ".join(errors)))
-    if submission.needs_manual_grade:
-        parts.append(t("cohorts.graded.manual_pending"))
-    return " ".join(parts)
-
-
-def failure_reason(kind: str, limits: Limits, log: str = "") -> str:
-    """Why the grading pool could not grade a submission (a result's "failure"), in plain Vietnamese;
-    `log` is the path of the submission's grading log."""
-    t = messages.text
-    text = {
-        "kernel_died": t("cohorts.failure.kernel_died", memory_mb=limits.memory_mb),
-        "notebook_timeout": t("cohorts.failure.notebook_timeout", seconds=limits.notebook_timeout),
-        "cell_timeout": t("cohorts.failure.cell_timeout", seconds=limits.cell_timeout),
-        "memory": t("cohorts.failure.memory", memory_mb=limits.memory_mb),
-        "worker_died": t("cohorts.failure.worker_died"),
-    }.get(kind) or t("cohorts.failure.grader_error")
-    return t("cohorts.failure.with_log", reason=text, log=log) if log else text
 
 
 def record_zero(root: Path, gb, module_id: str, student: str) -> None:
@@ -352,38 +257,50 @@ def add_arguments(p) -> None:
 
 
 # why learners' kernels are not isolated (sandbox.available(), in English) -> what the instructor reads
-SANDBOX_REASONS = {
-    "--no-sandbox": "cohorts.sandbox.flag",
-    "the sandbox needs Linux namespaces": "cohorts.sandbox.not_linux",
-    "the sandbox needs root (network and mount namespaces); kernels run with resource limits only": "cohorts.sandbox.not_root",
-    "no 'nobody' user to run kernels as": "cohorts.sandbox.no_nobody",
-    "unshare() is not permitted here (a container without CAP_SYS_ADMIN?)": "cohorts.sandbox.unshare_refused",
-}
+ISOLATION_FILE = (
+    "isolation.json"  # in the cohort folder: how the last grading run isolated kernels (the report reads it)
+)
 
 
-def isolation(root: Path, no_sandbox: bool) -> str:
-    """The line `grade` prints about isolating learners' kernels, in Vietnamese. The English reason
-    of sandbox.available() goes to the cohort's logs/isolation.log only."""
+def isolation(root: Path, no_sandbox: bool) -> tuple[bool, str]:
+    """Whether learners' kernels are isolated in this run, and the line `grade` prints about it, in
+    Vietnamese. What the run did is kept in the cohort's isolation.json (the report says when a run
+    was not isolated)."""
+    from datetime import datetime
+
     from ..grading import sandbox
 
     t = messages.text
-    why = "--no-sandbox" if no_sandbox else sandbox.available()
-    log = root / "logs" / ISOLATION_LOG
-    log.write_text("isolated\n" if why is None else f"not isolated: {why}\n", encoding="utf-8")
+    why = "flag" if no_sandbox else sandbox.available()
+    mode = "none" if why else ("rootless" if sandbox.rootless() else "root")
+    record = {"isolated": why is None, "mode": mode, "reason": why, "at": datetime.now(UTC).isoformat()}
+    (root / ISOLATION_FILE).write_text(json.dumps(record) + "\n", encoding="utf-8")
     if why is None:
-        return t("cohorts.grade.isolated")
-    key = SANDBOX_REASONS.get(why)
-    return t("cohorts.grade.not_isolated", why=t(key) if key else t("cohorts.sandbox.unknown", log=log))
+        return True, t(f"cohorts.grade.isolated.{mode}")
+    return False, t("cohorts.grade.not_isolated", why=t(f"cohorts.sandbox.{why}"))
 
 
 def run(args) -> int:
     t = messages.text
     root = course.existing(args.name)
     limits = Limits(args.cell_timeout, args.notebook_timeout, args.memory_mb, args.output_chars)
-    print(isolation(root, args.no_sandbox))
+    isolated, line = isolation(root, args.no_sandbox)
+    if not isolated and not args.no_sandbox:
+        print(t("cohorts.grade.refused", why=line), file=sys.stderr)
+        return 2
+    print(line)
+    modules = manifest.selected(args.module)
+    if not args.module:  # every module: those released to this cohort; say which were not
+        skipped = [m.id for m in modules if not (root / "release" / m.id).is_dir()]
+        modules = [m for m in modules if m.id not in skipped]
+        if skipped:
+            print(t("cohorts.grade.skipped", modules=", ".join(skipped), name=root.name))
+        if not modules:
+            print(t("cohorts.grade.nothing_released", name=root.name), file=sys.stderr)
+            return 2
     grades, report, rows = grade(
         root,
-        check.selected_modules(args.module),
+        modules,
         workers=args.workers,
         students=args.student,
         limits=limits,

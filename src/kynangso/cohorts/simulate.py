@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 
 from .. import messages
-from ..authoring import check
+from ..authoring import manifest
 from ..authoring import notebook as nbm
 from . import course, roster
 
@@ -135,7 +135,7 @@ def add_arguments(p) -> None:
 
 def run(args) -> int:
     root = course.existing(args.name)
-    written = simulate(root, check.selected_modules(args.module), seed=args.seed, overwrite=args.overwrite)
+    written = simulate(root, manifest.selected(args.module), seed=args.seed, overwrite=args.overwrite)
     print(messages.text("cohorts.simulate.done", count=len(written)))
     print(f"  {root / 'submitted'}")
     return 0

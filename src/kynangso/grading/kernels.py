@@ -60,10 +60,11 @@ class ZygoteClient:
         fds: list[int] | tuple = (),
         mode: str = "kernel",
         withheld: list[str] | tuple = (),
+        log: str | None = None,
     ) -> int:
         """Fork a kernel (or, with mode "runner", the trusted runner). `fds` (sockets) are passed to
         the child: the first as the environment's KYNANGSO_PEER_FD (learner.py). A kernel cannot
-        import the `withheld` modules."""
+        import the `withheld` modules; its stdout and stderr go to `log`."""
         import socket
 
         with self._lock:
@@ -78,6 +79,7 @@ class ZygoteClient:
                 "nfds": len(fds),
                 "mode": mode,
                 "withheld": list(withheld),
+                "log": log,
             }
             line = (json.dumps(req) + "\n").encode()
             if not fds:
@@ -166,6 +168,20 @@ def withheld_files(names) -> list[str]:
     return files
 
 
+KERNEL_LOG = "kernel.log"  # in a kernel's folder: what the kernel wrote to stdout and stderr
+LOG_TAIL = 4000  # characters of it kept for the grader's log when a kernel fails
+
+
+def log_tail(path: str) -> str:
+    """The end of a kernel's log, or "" (the kernel is gone: its folder may be too)."""
+    try:
+        with open(path, "rb") as f:
+            f.seek(max(0, os.path.getsize(path) - LOG_TAIL))
+            return f.read().decode("utf-8", "replace").strip()
+    except OSError:
+        return ""
+
+
 class ZygoteProvisioner(LocalProvisioner):
     zygote: ZygoteClient | None = None  # set by the worker before kernels start
     limits: dict = {}
@@ -201,6 +217,7 @@ class ZygoteProvisioner(LocalProvisioner):
             [] if peer is None else [peer],
             "kernel",
             [*ALWAYS_WITHHELD, *self.parent.withheld],
+            os.path.join(kernel_dir, KERNEL_LOG),
         )
         self.process = ForkedKernel(pid)
         self.pid = self.pgid = pid  # the child called setsid(): its group is its pid
@@ -262,6 +279,7 @@ class ZygoteKernelManager(AsyncKernelManager):
     kernel_dir: str = ""
     peer_fd: int | None = None  # a socket to the notebook's other kernel (judge.py)
     withheld: tuple[str, ...] = ()  # library modules this notebook's learner may not import (manifest)
+    kernel_log: str = ""  # the end of what the kernel wrote to stdout and stderr, once it is gone
 
     async def _async_pre_start_kernel(self, **kw):
         import tempfile
@@ -282,7 +300,10 @@ class ZygoteKernelManager(AsyncKernelManager):
         if self.kernel_dir and not restart:
             import shutil
 
+            self.kernel_log = log_tail(os.path.join(self.kernel_dir, KERNEL_LOG))  # kept: the folder goes
             shutil.rmtree(self.kernel_dir, ignore_errors=True)
+
+    cleanup_resources = _async_cleanup_resources  # nbclient calls it by this name when a kernel did not start
 
     async def _async_wait(self, pollinterval: float = 0.1) -> None:
         await super()._async_wait(pollinterval=0.01)  # a forked kernel exits in milliseconds

@@ -26,7 +26,7 @@ from .. import messages, paths
 from ..authoring.settings import Limits
 from . import zygote
 from .resources import kernel_resources, learner_private, sandbox_policy
-from .worker import feedback_one, grade_one, init_worker
+from .worker import feedback_one, grade_one, init_worker, trial_one
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,11 @@ class Task:
     runs_notebooks: bool
 
 
-TASKS = {"grade": Task("grade", grade_one, True), "feedback": Task("feedback", feedback_one, False)}
+TASKS = {
+    "grade": Task("grade", grade_one, True),
+    "feedback": Task("feedback", feedback_one, False),
+    "trial": Task("trial", trial_one, True),  # the trainers' check (trial.py)
+}
 
 
 def run(

@@ -30,6 +30,10 @@ from . import kernels, outputs
 from .resources import withheld
 
 
+class KernelDidNotStart(RuntimeError):
+    """A learner's kernel (or a trainer's notebook's) did not answer kernel_info, twice."""
+
+
 class GuardedExecute(Execute):
     """nbgrader's Execute on a zygote kernel, with a wall-clock limit for the whole notebook. With
     `trusted_tests` (the default), test cells do not run in the learner's kernel: a `Judge` runs
@@ -69,7 +73,11 @@ class GuardedExecute(Execute):
             source = type(self).source_dir / str(meta.get("assignment")) / f"{meta.get('notebook')}.ipynb"
             if not source.is_file():  # never fall back to running test cells in the learner's kernel
                 raise FileNotFoundError(f"no source notebook {source} for the trusted test cells")
-            self._judge = Judge(source, self.timeout, CharLimitOutput.max_chars)
+            judge = Judge(source, self.timeout, CharLimitOutput.max_chars)
+            self._judge = judge if judge.has_tests else None  # a lesson has no test cell: no runner
+            if self._judge is None:
+                judge.discard()
+                self._withheld = ()  # a lesson teaches with the library its assignment withholds
         timer = threading.Timer(type(self).notebook_timeout, self._expire)
         timer.daemon = True
         timer.start()
@@ -97,7 +105,26 @@ class GuardedExecute(Execute):
         await asyncio.gather(super().async_start_new_kernel(**kwargs), self._judge.launch())
 
     async def async_start_new_kernel_client(self):
-        kc = await super().async_start_new_kernel_client()
+        """The client of a kernel that answered kernel_info. A kernel that died or never answered is
+        started once more; why it failed (the end of its own stderr) goes to the job's log."""
+        for attempt in (1, 2):
+            km = self.km
+            try:
+                kc = await super().async_start_new_kernel_client()
+                break
+            except RuntimeError as exc:  # "Kernel died before replying to kernel_info", or no reply
+                # nbclient has cleaned the kernel up and dropped its manager: take a fresh one (its own
+                # cleanup, when the notebook ends, needs one), and keep what the kernel wrote
+                self.log.warning(
+                    "kernel did not start (attempt %d): %s\n%s",
+                    attempt,
+                    exc,
+                    getattr(km, "kernel_log", "") or "(the kernel wrote nothing)",
+                )
+                self.km = self.create_kernel_manager()
+                if attempt == 2:
+                    raise KernelDidNotStart(str(exc)) from exc
+                await super().async_start_new_kernel()
         if self._judge is not None:
             await self._judge.attach(kc)
         return kc
@@ -148,9 +175,12 @@ class CharLimitOutput(LimitOutput):
         return cell
 
 
+passed = nbm.passed  # the course's one rule for a test cell (the notebook model states it)
+
+
 class LenientSaveAutoGrades(SaveAutoGrades):
-    """SaveAutoGrades where only an error fails a test cell: a warning on stderr (a pandas
-    FutureWarning printed while a correct answer runs) does not cost the learner the points."""
+    """SaveAutoGrades with the course's rule (`passed`): only an error fails a test cell. nbgrader
+    also fails one that wrote to stderr; it is given the cell without its stderr."""
 
     def _add_score(self, cell, resources):
         if cell.cell_type == "code" and any(

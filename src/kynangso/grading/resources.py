@@ -63,8 +63,8 @@ def kernel_resources(modules, folder: Path) -> tuple[dict, list[str]]:
     """What the kernels of these modules (ids) share, made once per grading run in `folder`, as the
     manifest declares: the environment that points at it and the folders the sandbox must show
     them (read-only)."""
-    course = manifest.load()
-    wanted = sorted({r for m in set(modules) for r in course.module(m).resources})
+    course = {m.id: m for m in manifest.load().modules}
+    wanted = sorted({r for m in set(modules) if m in course for r in course[m].resources})
     env, keep = {}, []
     for name in wanted:
         more_env, more_keep = RESOURCES[name](folder)
@@ -75,10 +75,36 @@ def kernel_resources(modules, folder: Path) -> tuple[dict, list[str]]:
 
 def sandbox_policy(root: Path) -> dict:
     """What a sandboxed kernel must not see (the course's sources with solutions and hidden tests,
-    every cohort) and what it needs back from under those folders (the package, the data)."""
-    hide = [paths.project_root(), paths.cohorts_dir(), root]
-    keep = [paths.package_dir().parent, paths.datasets_dir(), paths.course_dir(), Path(sys.prefix)]
+    every cohort, the grader's home, /run where the grader's sockets live) and what it needs back
+    from under those folders (the package, the data, the course's texts, Python itself)."""
+    from . import sandbox
+
+    hide = [paths.project_root(), paths.cohorts_dir(), root, Path.home(), Path("/run")]
+    keep = [
+        paths.package_dir().parent,
+        paths.datasets_dir(),
+        paths.course_dir(),
+        Path(sys.prefix),
+        *map(Path, sandbox.python_paths()),
+        *importable(),
+    ]
     return {"hide": [str(p) for p in hide], "keep": [str(p) for p in keep]}
+
+
+def importable() -> list[Path]:
+    """The folders Python imports from here (a venv's site-packages, PYTHONPATH), except the course's
+    repository itself and its folders that hold answers (tests, notebooks, benchmarks, grading, git):
+    kernels import from the same places."""
+    project = paths.project_root().resolve()
+    secret = [project / name for name in ("tests", "notebooks", "benchmarks", "grading", ".git")]
+    found = []
+    for entry in sys.path:
+        path = Path(entry).resolve() if entry else None
+        if path is None or not path.is_dir() or path == project:
+            continue
+        if not any(s == path or s in path.parents for s in secret):
+            found.append(path)
+    return found
 
 
 def learner_private() -> list[str]:

@@ -33,6 +33,7 @@ class Peer:
         self.lock = threading.Lock()
         self.decoder = Decoder(self.call)
         self.copied: dict[str, list] = {}  # file name -> the learner's (size, mtime) we copied
+        self.uncarried: list[str] = []  # what arrived only as placeholders since the last cell
 
     def _ask(self, req):
         with self.lock:
@@ -67,7 +68,7 @@ class Peer:
                 namespace.pop(name, None)
                 continue
             try:
-                namespace[name] = self.decoder(values[name])
+                namespace[name] = self._decoded(values[name], name)
             except Exception:  # noqa: BLE001 - absent or malformed: never keep an older value
                 namespace[name] = placeholder("KhongDocDuoc")
 
@@ -77,7 +78,20 @@ class Peer:
         if "error" in reply:
             name, message = (list(reply["error"]) + ["", ""])[:2]
             raise builtin_error(name, message)
-        return self.decoder(reply["value"])
+        return self._decoded(reply["value"], f"{self.decoder.names.get(fn_id, 'ham')}(...)")
+
+    def _decoded(self, node, what: str):
+        """A value from the learner's side; what of it arrived only as a placeholder (a type no kind
+        carries) is noted for the grader ("name: type"), which `kynangso check` reports."""
+        self.decoder.uncarried = []
+        value = self.decoder(node)
+        if self.decoder.uncarried:
+            self.uncarried.append(f"{what}: {', '.join(sorted(set(self.decoder.uncarried)))}")
+        return value
+
+    def take_uncarried(self) -> list[str]:
+        taken, self.uncarried = self.uncarried, []
+        return taken
 
     def sync_files(self) -> None:
         """Copy the files the learner's code wrote (new or changed) into this kernel's working
@@ -169,7 +183,14 @@ def run_cells(control_fd: int) -> None:
         if error:
             outputs.append(dict(error))
         try:
-            send(ctl, {"outputs": outputs, "count": None if req.get("silent") else count})
+            send(
+                ctl,
+                {
+                    "outputs": outputs,
+                    "count": None if req.get("silent") else count,
+                    "uncarried": _PEER.take_uncarried() if _PEER is not None else [],
+                },
+            )
         except OSError:
             return
 

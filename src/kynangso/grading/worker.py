@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .. import paths
 from ..authoring.settings import CONFIG_FILE, Limits, settings
-from . import kernels
+from . import kernels, outputs
 from .preprocessors import CharLimitOutput, GuardedExecute, LearnerFeedback, LenientSaveAutoGrades, strip_scripts
 from .resources import source_dir
 
@@ -61,7 +61,8 @@ def init_worker(
     lim = Limits(**limits)
     GuardedExecute.notebook_timeout = lim.notebook_timeout
     CharLimitOutput.max_chars = lim.output_chars
-    kernels.ZygoteProvisioner.limits = {"memory_bytes": lim.memory_mb << 20}
+    # a kernel's CPU time is bounded too: a notebook never needs more CPU than its wall clock allows
+    kernels.ZygoteProvisioner.limits = {"memory_bytes": lim.memory_mb << 20, "cpu_seconds": lim.notebook_timeout + 30}
     kernels.ZygoteProvisioner.zygote = kernels.ZygoteClient(zygote_path) if zygote_path else None
     kernels.ZygoteProvisioner.sandbox = box
     kernels.ZygoteProvisioner.env = dict(kernel_env or {})
@@ -142,9 +143,7 @@ def grade_one(module_id: str, student: str) -> dict:
     def work(cfg, coursedir, log):
         Autograde(coursedir=coursedir, config=cfg, log=log).start()
 
-    return _job(
-        "grade", module_id, student, work, lambda text: "notebook_timeout" if GuardedExecute.expired else classify(text)
-    )
+    return _job("grade", module_id, student, work, failure)
 
 
 def feedback_one(module_id: str, student: str) -> dict:
@@ -159,8 +158,42 @@ def feedback_one(module_id: str, student: str) -> dict:
     return _job("feedback", module_id, student, work, lambda text: "grader_error")
 
 
+def trial_one(module_id: str, key: str) -> dict:
+    """Grade one variant of a trainer's notebook (trial.py: the solution, the learner's copy, or a
+    recorded mistake) with the same preprocessor as a submission, without the gradebook: the graded
+    notebook replaces the variant in its folder."""
+    import nbformat
+
+    def work(cfg, coursedir, log):
+        folder = _WORKER["root"] / "trial" / module_id / key
+        for path in sorted(folder.glob("*.ipynb")):
+            nb = nbformat.read(str(path), as_version=4)
+            resources = {
+                "nbgrader": {"assignment": module_id, "notebook": path.stem},
+                "metadata": {"path": str(folder)},
+            }
+            nb, _ = GuardedExecute(config=cfg, log=log).preprocess(nb, resources)
+            for cell in nb.cells:
+                if cell.cell_type == "code":
+                    cell.outputs = outputs.bound(cell.outputs, CharLimitOutput.max_chars)
+            nbformat.write(nb, str(path))
+
+    result = _job("trial", module_id, key, work, failure)
+    if not result["ok"]:
+        text = (_WORKER["root"] / result["log"]).read_text(encoding="utf-8", errors="replace")
+        result["log_tail"] = "\n".join(line for line in text.splitlines()[-12:] if line.strip())
+    return result
+
+
+def failure(text: str) -> str:
+    """The kind of failure of a grading job, from its log (the wall clock says it first)."""
+    return "notebook_timeout" if GuardedExecute.expired else classify(text)
+
+
 def classify(log: str) -> str:
     """What kind of failure a converter's log shows."""
+    if "KernelDidNotStart" in log:
+        return "kernel_start"
     if "DeadKernelError" in log or "Kernel died" in log:
         return "kernel_died"
     if "CellTimeoutError" in log or "TimeoutError" in log:

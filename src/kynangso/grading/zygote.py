@@ -72,7 +72,9 @@ def _reap(*_):
 
 
 def _become_kernel(req: dict) -> None:
-    """In the forked child: apply the request's limits and place, then run ipykernel. Never returns."""
+    """In the forked child: apply the request's limits and place, then run ipykernel (or the trusted
+    runner). Never returns. Its stdout and stderr go to the request's log file, which the grader
+    reads when a kernel does not start."""
     code = 1
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
@@ -80,8 +82,9 @@ def _become_kernel(req: dict) -> None:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         os.setsid()
         devnull = os.open(os.devnull, os.O_RDWR)
-        for fd in (0, 1, 2):
-            os.dup2(devnull, fd)
+        out = os.open(req["log"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600) if req.get("log") else devnull
+        for fd, target in ((0, devnull), (1, out), (2, out)):
+            os.dup2(target, fd)
         limits = req.get("limits") or {}
         import resource
 
@@ -90,6 +93,9 @@ def _become_kernel(req: dict) -> None:
         if limits.get("memory_bytes"):
             m = int(limits["memory_bytes"])
             resource.setrlimit(resource.RLIMIT_AS, (m, m))
+        if limits.get("cpu_seconds"):
+            cpu = int(limits["cpu_seconds"])
+            resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
         box = req.get("sandbox")
         fds = req.get("fd_list") or []
         if box:
@@ -125,8 +131,16 @@ def _become_kernel(req: dict) -> None:
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 0
     except BaseException:  # noqa: BLE001 - nothing may escape into the zygote's loop
+        import traceback
+
+        traceback.print_exc()  # into the log: why this kernel did not start
         code = 1
     finally:
+        for stream in (sys.stdout, sys.stderr):  # what the kernel said about why it stopped, into the log
+            try:
+                stream.flush()
+            except Exception:  # noqa: BLE001 - a stream the kernel replaced or closed
+                pass
         os._exit(code)
 
 

@@ -35,6 +35,18 @@ VN_TZ = timezone(timedelta(hours=7))
 __all__ = ["DEFAULT_THRESHOLD", "add_arguments", "run", "write"]
 
 
+def last_run_isolated(root: Path) -> bool:
+    """Whether the cohort's last grading run isolated learners' kernels (cohorts.grade records it)."""
+    import json
+
+    from ..cohorts.grade import ISOLATION_FILE
+
+    try:
+        return bool(json.loads((root / ISOLATION_FILE).read_text(encoding="utf-8")).get("isolated", True))
+    except (OSError, ValueError):
+        return True  # never graded by this version: nothing recorded
+
+
 def write(root: Path, threshold: float = DEFAULT_THRESHOLD, out: Path | None = None) -> tuple[Path, Path]:
     """Write the HTML page and the workbook of the cohort whose folder is `root`, into `out`
     (default reports/; a relative `out` is taken from `root`); returns their paths.
@@ -46,7 +58,7 @@ def write(root: Path, threshold: float = DEFAULT_THRESHOLD, out: Path | None = N
     out = out if out is not None else root / REPORT_DIR
     out = out if out.is_absolute() else root / out
     out.mkdir(parents=True, exist_ok=True)
-    page = html.render_html(t, charts.charts(t), root.name, datetime.now(VN_TZ))
+    page = html.render_html(t, charts.charts(t), root.name, datetime.now(VN_TZ), isolated=last_run_isolated(root))
     html_path = out / HTML_FILE
     html_path.write_text(page, encoding="utf-8")
     return html_path, workbook.write_workbook(t, out / XLSX_FILE)

@@ -28,6 +28,7 @@ td.so { text-align: right; white-space: nowrap; }
 tr.duoi-nguong td { background: #fde2e1; }
 td.chua-cham { color: #888; } td.loi { color: #c0392b; }
 img { max-width: 100%; } .ghi-chu { color: #555; font-size: .9em; }
+.canh-bao { color: #b00020; font-weight: bold; border: 2px solid #b00020; padding: .5em; }
 nav a { margin-right: 1em; }
 """
 STYLES = {FAILED: "loi", MISSING: "chua-cham"}  # class of the cell of a failed, a missing submission
@@ -82,8 +83,9 @@ def _heading(anchor: str, part: str) -> str:
     return f'<h2 id="{anchor}">{_t(f"heading.{part}")}</h2>'
 
 
-def head(t: Tables, cohort_name: str, made: datetime) -> list[str]:
-    """From the doctype to the navigation: title, when the page was made, where its numbers come from."""
+def head(t: Tables, cohort_name: str, made: datetime, isolated: bool = True) -> list[str]:
+    """From the doctype to the navigation: title, when the page was made, where its numbers come from,
+    and a warning when the last grading run could not isolate learners' code."""
     nav = "".join(f'<a href="#{anchor}">{_t(f"nav.{part}")}</a>' for anchor, part in SECTIONS)
     intro = _t("html.intro", time=made.strftime("%H:%M"), date=made.strftime("%d/%m/%Y"), cut=number(100 * t.threshold))
     return [
@@ -93,6 +95,7 @@ def head(t: Tables, cohort_name: str, made: datetime) -> list[str]:
         f"<style>{CSS}</style></head><body>",
         f"<h1>{_t('html.h1', cohort=cohort_name)}</h1>",
         f'<p class="ghi-chu">{intro}</p>',
+        *([] if isolated else [f'<p class="canh-bao">{_t("html.not_isolated")}</p>']),
         f"<nav>{nav}</nav>",
     ]
 
@@ -138,6 +141,6 @@ def body(t: Tables, pngs: dict[str, str]) -> list[str]:
     ]
 
 
-def render_html(t: Tables, pngs: dict[str, str], cohort_name: str, made: datetime) -> str:
+def render_html(t: Tables, pngs: dict[str, str], cohort_name: str, made: datetime, isolated: bool = True) -> str:
     """The whole page, Unicode NFC."""
-    return nfc("\n".join([*head(t, cohort_name, made), *body(t, pngs), "</body></html>"]))
+    return nfc("\n".join([*head(t, cohort_name, made, isolated), *body(t, pngs), "</body></html>"]))

@@ -10,13 +10,15 @@ learner's function arrives as a `LearnerFunction` that runs in the learner's ker
 - `core`: the registry, `Encoder`, `Decoder`, placeholders, learners' functions and errors;
 - `builtin`: numbers, str, bytes, containers, modules and classes already imported;
 - `tables`: numpy scalars and arrays, pandas Series, DataFrame, Index (every column's dtype);
-- `things`: dates and times, paths, e-mail messages, X.509 objects, the mail lab, matplotlib Axes.
+- `things`: dates and times, paths, e-mail messages, X.509 objects, the mail lab, matplotlib Axes;
+- `records`: Decimal, Counter, compiled regular expressions, named tuples and dataclasses.
 
 Importing this package registers every kind. It imports nothing of kynangso outside grading.codec
 (the mail lab only when one is rebuilt).
 """
 
-from . import builtin, tables, things  # noqa: F401 - each module registers its kinds
+# each module registers its kinds; records first: its tests come before the plain class kind's
+from . import records, builtin, tables, things  # noqa: F401, I001
 from .core import (  # noqa: F401
     KINDS,
     MAX_DEPTH,

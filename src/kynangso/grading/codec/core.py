@@ -154,9 +154,10 @@ def builtin_error(name: str, message: str) -> Exception:
 class LearnerFunction:
     """A learner's function, seen from the trusted runner: calling it runs it in the learner's kernel."""
 
-    def __init__(self, call, fn_id: int, name: str):
+    def __init__(self, call, fn_id: int, name: str, doc: str | None = None):
         self._call, self._id = call, fn_id
         self.__name__ = self.__qualname__ = name
+        self.__doc__ = doc  # a test may read what the learner wrote about their function
 
     def __call__(self, *args, **kwargs):
         if self._call is None:
@@ -191,7 +192,8 @@ class Encoder:
             if args is not None:
                 return [kind.tag, *args]
         if t.__name__ in FUNCTION_TYPES and callable(x):
-            return ["fn", self.function(x), str(getattr(x, "__name__", "ham"))]
+            doc = getattr(x, "__doc__", None)
+            return ["fn", self.function(x), str(getattr(x, "__name__", "ham")), doc if type(doc) is str else None]
         return ["?", t.__name__]
 
     def function(self, fn) -> int:
@@ -208,6 +210,8 @@ class Decoder:
 
     def __init__(self, call=None):
         self.call = call
+        self.uncarried: list[str] = []  # the types of the values it could only give as placeholders
+        self.names: dict[int, str] = {}  # a learner's function's number -> its name
 
     def __call__(self, n, depth: int = 0):
         if depth > MAX_DEPTH + 2:
@@ -220,8 +224,11 @@ class Decoder:
             raise ValueError("not a node")
         tag, args = n[0], n[1:]
         if tag == "fn":
-            return LearnerFunction(self.call, int(args[0]), str(args[1]))
+            doc = args[2] if len(args) > 2 and type(args[2]) is str else None
+            self.names[int(args[0])] = str(args[1])
+            return LearnerFunction(self.call, int(args[0]), str(args[1]), doc)
         if tag == "?":
+            self.uncarried.append(str(args[0]))
             return placeholder(str(args[0]))
         kind = KINDS.get(tag)
         if kind is None:

@@ -49,6 +49,8 @@ def encode_array(enc, values, dtype, d):
             return ["np", name, arr.view("int64").tolist()]
         if kind == "O":
             return ["obj", [enc(v, d) for v in arr.tolist()]]
+        if kind in "US":  # fixed-width strings and bytes
+            return ["npstr", arr.dtype.str, [enc(v, d) for v in arr.tolist()]]
         return ["?", name]
     if isinstance(dtype, pd.DatetimeTZDtype):
         utc = pd.DatetimeIndex(values).tz_convert("UTC").tz_localize(None)
@@ -88,6 +90,8 @@ def decode_array(dec, node, d):
         for i, v in enumerate(values):
             arr[i] = v
         return arr
+    if kind == "npstr":
+        return np.array([dec(v, d) for v in node[2]], dtype=np.dtype(node[1]))
     if kind == "cat":
         return pd.Categorical.from_codes(node[2], categories=decode_index(dec, node[1], d), ordered=bool(node[3]))
     if kind == "dttz":
@@ -303,7 +307,27 @@ def _pandas(name):
     return lambda dec, a, d: getattr(sys.modules.get("pandas") or __import__("pandas"), name)
 
 
+def _decode_categorical(dec, a, d):
+    values = decode_array(dec, a[0], d)
+    return placeholder("Categorical") if values is None else values
+
+
+def _decode_period(dec, a, d):
+    import pandas as pd
+
+    return pd.Period(str(a[0]), freq=str(a[1]))
+
+
 register(Kind("npv", _encode_npv, _decode_npv, test=_is_numpy_scalar))
+register(
+    Kind(
+        "categorical",
+        lambda enc, x, d: [encode_array(enc, x, x.dtype, d)],
+        _decode_categorical,
+        types=("pandas:Categorical",),
+    )
+)
+register(Kind("period", lambda enc, x, d: [str(x), x.freqstr], _decode_period, types=("pandas:Period",)))
 register(Kind("ts", _encode_ts, _decode_ts, types=("pandas:Timestamp",)))
 register(Kind("ptd", lambda enc, x, d: [int(x.value)], _decode_ptd, types=("pandas:Timedelta",)))
 register(Kind("NaT", lambda enc, x, d: [], _pandas("NaT"), types=("pandas.api.typing:NaTType",)))

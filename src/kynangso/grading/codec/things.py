@@ -1,5 +1,5 @@
 """Kinds for the other things officials' answers are: dates and times (with their time zones),
-paths, e-mail messages, X.509 certificates, revocation lists and keys, the mail lab's record of
+paths, e-mail messages and addresses, X.509 certificates, revocation lists and keys, the mail lab's record of
 what it received, and a matplotlib Axes (its bars, lines, title and labels)."""
 
 from __future__ import annotations
@@ -101,6 +101,22 @@ def _decode_email(dec, a, d):
 
 
 register(Kind("path", lambda enc, x, d: [str(x)], _decode_path, types=("pathlib:PosixPath", "pathlib:PurePosixPath")))
+
+
+def _decode_address(dec, a, d):
+    from email.headerregistry import Address
+
+    return Address(display_name=str(a[0]), username=str(a[1]), domain=str(a[2]))
+
+
+register(
+    Kind(
+        "addr",
+        lambda enc, x, d: [x.display_name, x.username, x.domain],
+        _decode_address,
+        types=("email.headerregistry:Address",),
+    )
+)
 register(
     Kind(
         "email",

@@ -1,9 +1,10 @@
 """`kynangso check`: the trainers' linter. Each problem names the notebook, the cell, the rule and the fix.
 
-The rules are listed in RULES (kynangso.authoring.rules: the module and static rules, and the
-registry; kynangso.authoring.run_rules: the rules that run notebooks). This module applies them to
-a module of the course and prints what they found, in Vietnamese. `variant` and `leaks` (the
-learner's copy, kynangso.authoring.release) are named here too, for the rooms that use them.
+The rules are listed in RULES: the module and static rules (kynangso.authoring.rules, which read
+files), and the run rules (kynangso.grading.trial), which read how the module's solution, its
+learner's copy and each recorded mistake were graded, by the same grader as `kynangso grade`. This
+module applies them to the selected modules (their trials in one run of the grading pool) and
+prints what they found, in Vietnamese. It lives in the grading room because it grades.
 """
 
 from __future__ import annotations
@@ -12,25 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import messages, paths
-from . import manifest, rules, run_rules
-from . import notebook as nbm
-from .release import leaks, variant
+from ..authoring import manifest, rules
+from ..authoring import notebook as nbm
+from . import trial
 
-__all__ = [
-    "RULES",
-    "Problem",
-    "add_arguments",
-    "check_module",
-    "leaks",
-    "run",
-    "run_problems",
-    "selected_modules",
-    "static_problems",
-    "variant",
-]
+__all__ = ["RULES", "Problem", "add_arguments", "check_modules", "run", "static_problems"]
 
 # every rule, in the order check applies them; ids are unique
-RULES: list[rules.Rule] = rules.MODULE_RULES + rules.STATIC_RULES + run_rules.RUN_RULES
+RULES: list[rules.Rule] = rules.MODULE_RULES + rules.STATIC_RULES + trial.RUN_RULES
 
 
 @dataclass(frozen=True)
@@ -69,22 +59,36 @@ def static_problems(path: Path, nb) -> list[Problem]:
     return _apply(rules.static_rules(nb), nb, path, nb)
 
 
-def run_problems(path: Path, nb, workers: int | None = None) -> list[Problem]:
+def run_problems(path: Path, nb, module_id: str, workers: int | None = None) -> list[Problem]:
     """What the run rules find once the solution, the learner's copy and every recorded mistake of
-    `nb` have run, `workers` kernels at a time (default: as many as grading uses)."""
-    return _apply(run_rules.RUN_RULES, run_rules.run(nb, workers), path, nb)
+    the source notebook `nb` (of the module `module_id`, saved or not) have been graded."""
+    runs = trial.run_notebooks([(module_id, path, nb)], workers)[path]
+    return _apply(trial.RUN_RULES, runs, path, nb)
+
+
+def check_modules(
+    modules: list[manifest.Module], run: bool = True, workers: int | None = None
+) -> dict[str, list[Problem]]:
+    """Every problem of each module (id -> problems): its folder, format and points, then each
+    notebook's static rules and, with `run`, its run rules (the trials of all `modules` graded in
+    one run of the pool, `workers` at a time)."""
+    views = {m.id: rules.ModuleView.read(m) for m in modules}
+    trials = trial.run_modules(modules, workers) if run else {}
+    found = {}
+    for module in modules:
+        view = views[module.id]
+        problems = _apply(rules.MODULE_RULES, view, module.source)
+        for path, nb in view.notebooks.items():
+            problems += static_problems(path, nb)
+            if path in trials:
+                problems += _apply(trial.RUN_RULES, trials[path], path, nb)
+        found[module.id] = problems
+    return found
 
 
 def check_module(module: manifest.Module, run: bool = True, workers: int | None = None) -> list[Problem]:
-    """Every problem of a module: its folder, format and points, then each notebook's static rules
-    and, with `run`, its run rules."""
-    view = rules.ModuleView.read(module)
-    problems = _apply(rules.MODULE_RULES, view, module.source)
-    for path, nb in view.notebooks.items():
-        problems += static_problems(path, nb)
-        if run:
-            problems += run_problems(path, nb, workers)
-    return problems
+    """Every problem of one module (see check_modules)."""
+    return check_modules([module], run, workers)[module.id]
 
 
 def add_arguments(p) -> None:
@@ -102,21 +106,16 @@ def add_arguments(p) -> None:
     )
 
 
-def selected_modules(ids: list[str] | None) -> list[manifest.Module]:
-    """The modules `ids` (UnknownModule for one the manifest does not list), or every ready module."""
-    m = manifest.load()
-    return [m.module(i) for i in ids] if ids else m.ready_modules()
-
-
 def run(args) -> int:
     try:
-        modules = selected_modules(args.module)
+        modules = manifest.selected(args.module)
     except (manifest.UnknownModule, manifest.ManifestError) as exc:
         print(exc)
         return 2
     problems: list[Problem] = []
+    every = check_modules(modules, run=not args.no_run, workers=args.workers)
     for module in modules:
-        found = check_module(module, run=not args.no_run, workers=args.workers)
+        found = every[module.id]
         if found:
             print(messages.text("authoring.check.module_problems", module=module.id, count=len(found)))
         else:
