@@ -34,6 +34,8 @@ SLOW = {
     "test_report.py",
     "test_build_failures.py",
     "test_trainer_kit.py",
+    "test_one_grading_path.py",
+    "test_ordinary_instructor.py",
 }
 
 
