@@ -1,6 +1,8 @@
 """`kynangso collect`: notebooks from e-mail or USB, as a folder or a zip, matched to the roster."""
 
 import json
+import os
+import time
 import zipfile
 
 import pytest
@@ -35,7 +37,7 @@ def sent(tmp_path, cohorts):
         "cb0001_cb0002.ipynb": notebook_bytes("00-lam-quen"),
         "CB0004 bai 01.ipynb": notebook_bytes("01-thu-dien-tu"),
         "cb0005/bai-tap.ipynb": notebook_bytes("00-lam-quen"),
-        "cb0005-bai-tap (2).ipynb": notebook_bytes("00-lam-quen"),
+        "cb0005-bai-tap (2).ipynb": notebook_bytes("00-lam-quen", ma_can_bo="cb0005"),  # sent again, changed
         "cb0006.ipynb": b'{"cells": [',
         "cb0007.ipynb": notebook_bytes("00-lam-quen", ma_can_bo="cb9999"),
         "cb0001.pdf": b"%PDF-1.7",
@@ -43,6 +45,8 @@ def sent(tmp_path, cohorts):
     for name, body in files.items():
         (box / name).parent.mkdir(parents=True, exist_ok=True)
         (box / name).write_bytes(body)
+    hour_ago = time.time() - 3600
+    os.utime(box / "cb0005/bai-tap.ipynb", (hour_ago, hour_ago))  # the first version, an hour older
     return root, box, files
 
 
@@ -53,19 +57,20 @@ def check_outcome(root, res, files):
         "hv2.vt02@vinhtuong.example/bai-tap.ipynb": ("cb0002", "00-lam-quen", "bai-tap.ipynb"),
         "tai-ve/bai-tap.ipynb": ("cb0003", "00-lam-quen", "bai-tap.ipynb"),
         "CB0004 bai 01.ipynb": ("cb0004", "01-thu-dien-tu", "bai-tap.ipynb"),  # module told by its cells
+        "cb0005-bai-tap (2).ipynb": ("cb0005", "00-lam-quen", "bai-tap.ipynb"),  # the newer of two versions
     }
+    archived = {i.name: i.note for i in res.archived}
+    assert list(archived) == ["cb0005/bai-tap.ipynb"]  # the older version is kept, not submitted
+    assert "có tệp mới hơn trong cùng nguồn (cb0005-bai-tap (2).ipynb)" in archived["cb0005/bai-tap.ipynb"]
     problems = {i.name: i.problem for i in res.problems}
     assert set(problems) == {
         "bai-tap-moi.ipynb",
         "cb0001_cb0002.ipynb",
-        "cb0005/bai-tap.ipynb",
-        "cb0005-bai-tap (2).ipynb",
         "cb0006.ipynb",
         "cb0007.ipynb",
     }
     assert "không tìm thấy mã cán bộ" in problems["bai-tap-moi.ipynb"]
     assert "cb0001, cb0002" in problems["cb0001_cb0002.ipynb"]
-    assert "nhiều tệp cho cùng cán bộ cb0005" in problems["cb0005/bai-tap.ipynb"]
     assert "hỏng" in problems["cb0006.ipynb"] and "--module" in problems["cb0006.ipynb"]
     assert "cb9999" in problems["cb0007.ipynb"]  # the file name says cb0007, the notebook says otherwise
     assert res.ignored == ["cb0001.pdf"]
@@ -79,21 +84,26 @@ def test_a_folder_is_matched_and_what_cannot_be_matched_is_reported(sent, capsys
     check_outcome(root, collect.match(root, box, manifest.load().ready_modules()), files)
     assert cli.main(["collect", "lop", str(box)]) == 1  # some files need the instructor
     out = capsys.readouterr().out
-    assert "Đã nhận 4 bài nộp" in out and "Không nhận 6 tệp" in out
+    assert "Đã nhận 5 bài nộp" in out and "Không nhận 4 tệp" in out and "Đã lưu 1 phiên bản khác" in out
     sub = root / "submitted" / "cb0001" / "00-lam-quen"
     assert (sub / "bai-tap.ipynb").read_bytes() == files["cb0001_bai-tap.ipynb"]  # byte for byte
     assert (sub / "timestamp.txt").read_text(encoding="utf-8").startswith("20")
     assert not (sub / "old.ipynb").exists()  # a simulated submission gives way to the real one
     assert (root / "submitted" / "cb0004" / "01-thu-dien-tu" / "bai-tap.ipynb").is_file()
-    assert not (root / "submitted" / "cb0005").exists() and not (root / "submitted" / "cb0006").exists()
+    assert (root / "submitted" / "cb0005" / "00-lam-quen" / "bai-tap.ipynb").read_bytes() == files[
+        "cb0005-bai-tap (2).ipynb"
+    ]
+    [kept] = (root / "collected" / "cb0005" / "00-lam-quen").glob("*-bai-tap.ipynb")
+    assert kept.read_bytes() == files["cb0005/bai-tap.ipynb"]
+    assert not (root / "submitted" / "cb0006").exists()
 
 
 def test_a_zip_gives_the_same_result_and_cannot_write_outside(sent, tmp_path):
     root, box, files = sent
     archive = tmp_path / "usb.zip"
     with zipfile.ZipFile(archive, "w") as z:
-        for name, body in files.items():
-            z.writestr(name, body)
+        for name, body in files.items():  # each with its file's time, as a zip tool keeps it
+            z.writestr(zipfile.ZipInfo(name, time.localtime((box / name).stat().st_mtime)[:6]), body)
         z.writestr("../../ngoai-thu-muc-cb0006.ipynb", notebook_bytes("00-lam-quen"))
     res = collect.match(root, archive, manifest.load().ready_modules())
     by_name = {i.name: i for i in res.written}
