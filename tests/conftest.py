@@ -36,6 +36,9 @@ SLOW = {
     "test_trainer_kit.py",
     "test_one_grading_path.py",
     "test_ordinary_instructor.py",
+    "test_slips.py",
+    "test_crash_consistency.py",
+    "test_no_traceback.py",
 }
 
 

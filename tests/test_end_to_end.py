@@ -1,9 +1,9 @@
 """The whole pipeline on a small cohort whose officials are named by scenario.
 
 build (check, release, validate both ways) -> cohort -> submissions -> grade -> grades.csv and
-grading-report.csv -> feedback. A corrupted submission is reported by name with its reason,
-replaces an earlier good grade (no stale grade survives), keeps its file untouched, and every other
-official is graded. The grading engine's own scenarios are in test_grading_engine.py.
+grading-report.csv -> feedback. A corrupted submission is reported by name with its reason, keeps
+the official's earlier good grade beside the failure until the instructor gives it 0
+(`--zero-failed`), keeps its file untouched, and every other official is graded. The grading engine's own scenarios are in test_grading_engine.py.
 """
 
 import nbformat
@@ -42,7 +42,7 @@ def test_pipeline_grades_every_scenario(cohorts, tmp_path, capsys):
         nbs = {} if raw else {name: simulate.fill(release, source, answers or {})}
         simulate.write_submission(root, student, MODULE, nbs, when, raw={name: raw} if raw else None)
 
-    # First good submissions, graded: they must not survive the broken resubmissions.
+    # First good submissions, graded: they are kept beside the broken resubmissions' failures.
     submit("corrupted-json", best)
     submit("kernel-dies", best)
     assert cli.main(["grade", "e2e", "--module", MODULE]) == 0
@@ -70,8 +70,8 @@ def test_pipeline_grades_every_scenario(cohorts, tmp_path, capsys):
         "fails-hidden": auto_total - q_hidden.points,
         "blank": 0.0,
         "syntax-error": auto_total - first_q.points,
-        "corrupted-json": 0.0,
-        "kernel-dies": 0.0,
+        "corrupted-json": auto_total,  # the last good grade, kept until the instructor decides
+        "kernel-dies": auto_total,
     }
     report = {r["student"]: r for r in read_csv(root / "grading-report.csv")}
     assert set(report) == set(SCENARIOS)
@@ -80,6 +80,7 @@ def test_pipeline_grades_every_scenario(cohorts, tmp_path, capsys):
         assert float(report[s]["score"]) == scores[s]
         assert report[s]["ho_ten"].startswith("Học Viên Mẫu")
     assert report["corrupted-json"]["status"] == "failed"
+    assert all("vẫn được giữ" in report[s]["reason"] for s in ("corrupted-json", "kernel-dies"))
     assert name in report["corrupted-json"]["reason"] and "hỏng" in report["corrupted-json"]["reason"]
     assert report["kernel-dies"]["status"] == "failed" and "kernel dừng" in report["kernel-dies"]["reason"]
     assert all(report[s]["status"] == "graded" for s in SCENARIOS if s not in ("corrupted-json", "kernel-dies"))
@@ -90,7 +91,13 @@ def test_pipeline_grades_every_scenario(cohorts, tmp_path, capsys):
     assert cli.main(["feedback", "e2e", "--module", MODULE]) == 0
     for s in SCENARIOS[:-2]:
         assert (root / "feedback" / s / MODULE / name.replace(".ipynb", ".html")).is_file()
+    # the instructor decides: 0 for the broken ones; their earlier graded files go with the grade
+    assert cli.main(["grade", "e2e", "--module", MODULE, "--zero-failed", "--student", "corrupted-json"]) == 0
+    assert cli.main(["grade", "e2e", "--module", MODULE, "--zero-failed", "--student", "kernel-dies"]) == 0
+    zeroed = {r["student_id"]: float(r["score"]) for r in read_csv(root / "grades.csv") if r["assignment"] == MODULE}
+    assert zeroed == {**scores, "corrupted-json": 0.0, "kernel-dies": 0.0}
     assert not (root / "feedback" / "corrupted-json" / MODULE).exists()
+    assert not (root / "autograded" / "kernel-dies" / MODULE).exists()
     with course.gradebook(root) as gb:
         assert {s.id for s in gb.students} == set(SCENARIOS)
 

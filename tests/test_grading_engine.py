@@ -169,7 +169,7 @@ def test_every_scenario_scores_exactly_and_is_reported(graded):
         "corrupted-json": 0.0,
         "renamed-notebook": 0.0,
         "kernel-dies": 0.0,
-        "kernel-dies-after-full-marks": 0.0,
+        "kernel-dies-after-full-marks": total,  # its last good grade is kept until the instructor decides
         "infinite-loop": total - qs["q3"].points,  # the cell is interrupted, the rest is graded
         "swallows-interrupt": 0.0,  # the interrupt is ignored: the kernel is stopped
         "slow-notebook": 0.0,  # stopped by the notebook's wall clock
@@ -192,7 +192,7 @@ def test_every_scenario_scores_exactly_and_is_reported(graded):
         "corrupted-json": ["hỏng", NAME],
         "renamed-notebook": ["Không có tệp bai-tap.ipynb", "bai-tap (1).ipynb"],
         "kernel-dies": ["kernel dừng đột ngột"],
-        "kernel-dies-after-full-marks": ["kernel dừng đột ngột"],
+        "kernel-dies-after-full-marks": ["kernel dừng đột ngột", "vẫn được giữ", "--zero-failed"],
         "swallows-interrupt": ["quá 4 giây", "không dừng khi máy chấm yêu cầu dừng"],
         "slow-notebook": ["cả bài chạy quá 12 giây"],
     }
@@ -204,10 +204,14 @@ def test_every_scenario_scores_exactly_and_is_reported(graded):
         assert report[student]["status"] == "graded", student
     assert "q3_answer (KeyboardInterrupt: ô chạy quá thời gian" in report["infinite-loop"]["reason"]
     assert "q4_answer (MemoryError: ô dùng quá bộ nhớ" in report["memory-bomb"]["reason"]
-    # the learners' files are kept as sent, and nothing stale stays in autograded/
+    # a failure with no earlier grade keeps nothing in autograded/; one with an earlier grade keeps
+    # that grading's files, beside the failure in the report
+    assert "vẫn được giữ" not in report["kernel-dies"]["reason"]
+    assert not (root / "autograded" / "kernel-dies" / MODULE).exists()
+    assert (root / "autograded" / "kernel-dies-after-full-marks" / MODULE / NAME).is_file()
+    # the learners' files are kept as sent
     assert (root / "submitted" / "corrupted-json" / MODULE / NAME).read_bytes() == CORRUPT
     assert (root / "submitted" / "renamed-notebook" / MODULE / "bai-tap (1).ipynb").is_file()
-    assert not (root / "autograded" / "kernel-dies-after-full-marks" / MODULE).exists()
 
 
 def test_no_kernel_outlives_the_grading(graded):

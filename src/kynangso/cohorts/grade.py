@@ -3,17 +3,19 @@ say how each submission went.
 
 Writes cohorts/<name>/grades.csv (nbgrader's standard CSV export) and grading-report.csv, one row
 per submission: student, name, unit, assignment, status (graded / failed), score, maximum, and the
-reason in plain Vietnamese. A submission that cannot be graded never stops the batch and never keeps
-an older grade. No feedback is written here: `kynangso feedback` writes it, after the instructor has
-graded the written answers.
+reason in plain Vietnamese. A submission that cannot be graded never stops the batch; it keeps its
+last good grade, said beside the failure, until the instructor gives it 0 (`--zero-failed`). A run
+holds the cohort's grading lock, backs the gradebook up, keeps a journal so that an interrupted or
+killed run is resumed by the next, and handles Ctrl-C (safety.py, outcomes.py). No feedback is
+written here: `kynangso feedback` writes it, after the instructor has graded the written answers.
 """
 
 from __future__ import annotations
 
 import contextlib
-import csv
 import json
 import shutil
+import signal
 import sys
 from dataclasses import dataclass
 from datetime import UTC
@@ -24,47 +26,9 @@ from ..authoring import manifest
 from ..authoring import notebook as nbm
 from ..authoring.settings import Limits, settings
 from ..grading import pool
-from . import course, roster
-from .reasons import describe_graded, failure_reason, inspect_submission
-
-REPORT_FILE = "grading-report.csv"
-GRADES_FILE = "grades.csv"
-REPORT_COLUMNS = ["student", "ho_ten", "ma_don_vi", "assignment", "status", "score", "max_score", "reason"]
-
-
-@dataclass
-class Row:
-    """One row of grading-report.csv (the official's name and unit are added from the roster)."""
-
-    student: str
-    assignment: str
-    status: str  # "graded" | "failed"
-    reason: str
-    score: float = 0.0
-    max_score: float = 0.0
-
-
-def record_zero(root: Path, gb, module_id: str, student: str) -> None:
-    """This submission could not be graded: it scores 0 in the gradebook and the export (no earlier
-    grade survives), and what an earlier grading left in autograded/ and feedback/ is removed.
-    The learner's submitted files are not touched."""
-    from nbgrader.utils import parse_utc
-
-    stamp = root / "submitted" / student / module_id / "timestamp.txt"
-    kwargs = {}
-    if stamp.is_file() and stamp.read_text(encoding="utf-8").strip():
-        with contextlib.suppress(ValueError):  # a bad timestamp.txt must not stop the zero
-            kwargs["timestamp"] = parse_utc(stamp.read_text(encoding="utf-8").strip())
-    gb.update_or_create_student(student)
-    sub = gb.update_or_create_submission(module_id, student, **kwargs)
-    for nb in sub.notebooks:
-        for g in nb.grades:
-            g.auto_score, g.manual_score, g.extra_credit, g.needs_manual_grade = 0, None, None, False
-        for c in nb.comments:
-            c.auto_comment = messages.text("cohorts.grade.zero_comment")
-    gb.db.commit()
-    for step in ("autograded", "feedback"):
-        shutil.rmtree(root / step / student / module_id, ignore_errors=True)
+from . import course, outcomes, safety
+from .outcomes import Row, export_grades, merge_report, write_report
+from .reasons import failure_reason, inspect_submission
 
 
 @dataclass
@@ -82,7 +46,7 @@ def prepare(root: Path, module, students: list[str] | None = None) -> Plan:
     module stops with the reason."""
     expected = [p.name for p in nbm.graded_notebooks(module.source)]
     if not (root / "release" / module.id).is_dir():
-        raise SystemExit(messages.text("cohorts.not_released", module=module.id, name=root.name))
+        raise messages.Refusal(messages.text("cohorts.not_released", module=module.id, name=root.name))
     submitted = root / "submitted"
     found = sorted(d.name for d in submitted.iterdir() if (d / module.id).is_dir()) if submitted.is_dir() else []
     if students:
@@ -91,59 +55,44 @@ def prepare(root: Path, module, students: list[str] | None = None) -> Plan:
     return Plan(module, expected, [s for s in found if s not in broken], broken)
 
 
-def merge_report(root: Path, rows: list[Row]) -> list[Row]:
-    """Rows of this run replace the earlier rows of the same (student, module); others are kept."""
-    path = root / REPORT_FILE
-    new = {(r.student, r.assignment) for r in rows}
-    kept = []
-    if path.is_file():
-        with path.open(encoding="utf-8", newline="") as f:
-            for old in csv.DictReader(f):
-                if (old["student"], old["assignment"]) not in new:
-                    kept.append(
-                        Row(
-                            old["student"],
-                            old["assignment"],
-                            old["status"],
-                            old["reason"],
-                            float(old["score"] or 0),
-                            float(old["max_score"] or 0),
-                        )
-                    )
-    return sorted(kept + rows, key=lambda r: (r.assignment, r.student))
+class Interrupted(Exception):
+    """Ctrl-C stopped the run; what was graded is recorded, the rest waits for the next run."""
+
+    def __init__(self, rows: list[Row], left: int):
+        super().__init__(left)
+        self.rows, self.left = rows, left
 
 
-def export_grades(root: Path, gb) -> Path:
-    """grades.csv: nbgrader's CSV export of the whole gradebook."""
-    from nbgrader.plugins import CsvExportPlugin
+class _Stop:
+    """Ctrl-C during grading: the first lets the notebooks in flight finish and starts no other;
+    a second, while notebooks run (`hard`), stops at once (those in flight are rolled back)."""
 
-    path = root / GRADES_FILE
-    CsvExportPlugin(to=str(path)).export(gb)
-    return path
+    def __init__(self):
+        self.asked = False
+        self.hard = False
+
+    def __call__(self, signum, frame):
+        if self.asked and self.hard:
+            self.hard = False
+            raise KeyboardInterrupt
+        if not self.asked:
+            self.asked = True
+            print(messages.text("cohorts.grade.stopping"), file=sys.stderr, flush=True)
 
 
-def write_report(root: Path, rows: list[Row]) -> Path:
-    """grading-report.csv from `rows`, with each official's name and unit from the roster."""
-    people = {r["ma_can_bo"]: r for r in roster.roster(root)}
-    path = root / REPORT_FILE
-    with path.open("w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(REPORT_COLUMNS)
-        for r in rows:
-            p = people.get(r.student, {})
-            w.writerow(
-                [
-                    r.student,
-                    p.get("ho_ten", ""),
-                    p.get("ma_don_vi", ""),
-                    r.assignment,
-                    r.status,
-                    f"{r.score:g}",
-                    f"{r.max_score:g}",
-                    r.reason,
-                ]
-            )
-    return path
+def _selection(root: Path, modules, students, pending) -> list:
+    """The plans of this run: the selected modules (of `students`, when given) and whatever an
+    interrupted run left unfinished."""
+    wanted: dict[str, set | None] = {m.id: (set(students) if students else None) for m in modules}
+    by_id = {m.id: m for m in modules}
+    for module_id, student in pending:
+        if module_id not in wanted:
+            with contextlib.suppress(KeyError):
+                by_id[module_id] = manifest.load().module(module_id)
+                wanted[module_id] = set()
+        if module_id in wanted and wanted[module_id] is not None:
+            wanted[module_id].add(student)
+    return [prepare(root, by_id[m], sorted(who) if who is not None else None) for m, who in wanted.items()]
 
 
 def grade(
@@ -154,59 +103,129 @@ def grade(
     limits: Limits | None = None,
     progress: bool = True,
     isolate: bool = True,
+    zero_failed: bool = False,
+    notice=None,
 ) -> tuple[Path, Path, list[Row]]:
     """Grade the selected modules' submissions (of `students` only, when given) on the grading pool;
-    write grades.csv and grading-report.csv, and return their paths and this run's rows. Submissions
-    that cannot be graded score 0 and say why. `isolate=False` runs learners' kernels without the
-    sandbox. No feedback is written: `kynangso feedback` writes it."""
+    write grades.csv and grading-report.csv, and return their paths and this run's rows.
+
+    A submission that cannot be graded keeps its last good grade (said in its reason) until the
+    instructor decides: graded again after a resubmission, or given 0 with `zero_failed`; one never
+    graded before scores 0. The run holds the cohort's grading lock (safety.Busy when another run
+    does), backs the gradebook up first, and keeps a journal: an interrupted run (Ctrl-C raises
+    Interrupted; a kill leaves the journal) is resumed by the next. `notice(text)` receives the
+    lines the instructor should read (resuming, backup). No feedback is written here."""
     limits = limits or settings().limits
-    plans = [prepare(root, m, students) for m in modules]
+    notice = notice or (lambda text: None)
+    import warnings
+
+    warnings.filterwarnings("ignore", module="nbgrader")  # SQLAlchemy 2 warnings from nbgrader's ORM
+    stop = _Stop()
+    old_handler = signal.signal(signal.SIGINT, stop) if _main_thread() else None
+    try:
+        with safety.grading_lock(root, "grade"):
+            return _grade_locked(root, modules, workers, students, limits, progress, isolate, zero_failed, notice, stop)
+    finally:
+        if old_handler is not None:
+            signal.signal(signal.SIGINT, old_handler)
+
+
+def _resume(root, journal, modules, students, notice):
+    """This run's plans, the rows an interrupted run finished (kept when the submission has not
+    changed since), and the jobs to run: the selection and what the interrupted run left."""
+    left = journal.pending()
+    done: dict[tuple[str, str], dict] = {}
+    unfinished: list[tuple[str, str]] = []
+    if left is not None:
+        jobs_left, done = left
+        unfinished = [j for j in dict.fromkeys(jobs_left) if j not in done]
+        notice(messages.text("cohorts.grade.resuming", done=len(done), left=len(unfinished)))
+    plans = _selection(root, modules, students, unfinished)
+    selected = {(p.module.id, s) for p in plans for s in [*p.ok, *p.broken]}
+    rows = [
+        Row(**old["row"])
+        for (m, s), old in done.items()
+        if old.get("stamp") == outcomes.stamp(root, m, s)
+        and ((m, s) not in selected or old["row"]["status"] == "graded")
+    ]
+    kept = {(r.assignment, r.student) for r in rows}
+    todo = [(p.module.id, s) for p in plans for s in p.ok if (p.module.id, s) not in kept]
+    return plans, rows, todo
+
+
+def _grade_locked(root, modules, workers, students, limits, progress, isolate, zero_failed, notice, stop):
+    """`grade`, once the cohort's grading lock is held and Ctrl-C is `stop`'s."""
+    journal = safety.Journal(root)
+    plans, rows, todo = _resume(root, journal, modules, students, notice)
+    safety.backup(root)
+    broken = [(p.module.id, s, why) for p in plans for s, why in p.broken.items()]
+    journal.start(todo + [(m, s) for m, s, _ in broken])
+    max_scores = {}
     with course.gradebook(root) as gb:
-        for plan in plans:
-            for s in plan.broken:
-                record_zero(root, gb, plan.module.id, s)
-    jobs = [(p.module.id, s) for p in plans for s in p.ok]
+        for m, s in todo + [(m, s) for m, s, _ in broken]:
+            outcomes.keep_previous(root, gb, m, s)
+        for p in plans:
+            max_scores[p.module.id] = gb.find_assignment(p.module.id).max_score
+        for m, s, why in broken:
+            rows.append(outcomes.settle(root, gb, m, s, why, max_scores[m], zero_failed, journal))
+    expected = {p.module.id: p.expected for p in plans}
+
+    def on_result(res):
+        bar.update(res)
+        m, s = res["module"], res["student"]
+        why = None if res["ok"] else failure_reason(res["failure"], limits, res.get("log", ""))
+        with course.gradebook(root) as gb:
+            try:
+                row = outcomes.settle(root, gb, m, s, why, max_scores[m], zero_failed, journal, expected[m])
+            except Exception:  # noqa: BLE001 - what the grader wrote cannot be read back: not graded
+                gb.db.rollback()
+                why = failure_reason("grader_error", limits, res.get("log", ""))
+                row = outcomes.settle(root, gb, m, s, why, max_scores[m], zero_failed, journal, expected[m])
+            rows.append(row)
+
     bar = pool.Progress(
-        len(jobs),
+        len(todo),
         enabled=progress,
         desc=messages.text("cohorts.progress.grade"),
         failed_label=messages.text("cohorts.progress.grade_failed"),
     )
+    stop.hard = True
     try:
-        results = pool.run(root, jobs, workers or settings().workers, limits, on_result=bar.update, isolate=isolate)
+        pool.run(
+            root,
+            todo,
+            workers or settings().workers,
+            limits,
+            on_result=on_result,
+            isolate=isolate,
+            stopping=lambda: stop.asked,
+        )
+    except KeyboardInterrupt:
+        stop.hard, stop.asked = False, True
+        finished = {(r.assignment, r.student) for r in rows}
+        with course.gradebook(root) as gb:
+            for m, s in todo:
+                if (m, s) not in finished:
+                    outcomes.roll_back(root, gb, m, s)
     finally:
+        stop.hard = False
         bar.close()
-    failed = {
-        (r["module"], r["student"]): failure_reason(r["failure"], limits, r.get("log", ""))
-        for r in results
-        if not r["ok"]
-    }
-    rows: list[Row] = []
     with course.gradebook(root) as gb:
-        for plan in plans:
-            module_id, expected = plan.module.id, plan.expected
-            max_score = gb.find_assignment(module_id).max_score
-            for s, why in plan.broken.items():
-                rows.append(Row(s, module_id, "failed", why, 0.0, max_score))
-            for s in plan.ok:
-                why = failed.get((module_id, s))
-                if why:
-                    record_zero(root, gb, module_id, s)
-                    rows.append(Row(s, module_id, "failed", why, 0.0, max_score))
-                else:
-                    sub = gb.find_submission(module_id, s)
-                    rows.append(
-                        Row(
-                            s,
-                            module_id,
-                            "graded",
-                            describe_graded(root / "autograded" / s / module_id, expected, sub),
-                            sub.score,
-                            max_score,
-                        )
-                    )
         grades = export_grades(root, gb)
-    return grades, write_report(root, merge_report(root, rows)), rows
+    report = write_report(root, merge_report(root, rows))
+    finished = {(r.assignment, r.student) for r in rows}
+    left_now = [j for j in todo if j not in finished]
+    if stop.asked and left_now:
+        raise Interrupted(rows, len(left_now))
+    journal.close()
+    shutil.rmtree(root / safety.KEPT, ignore_errors=True)
+    return grades, report, rows
+
+
+def _main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
 
 
 def add_arguments(p) -> None:
@@ -254,6 +273,7 @@ def add_arguments(p) -> None:
     )
     p.add_argument("--no-progress", action="store_true", help=t("cohorts.arg.no_progress"))
     p.add_argument("--no-sandbox", action="store_true", help=t("cohorts.grade.arg.no_sandbox"))
+    p.add_argument("--zero-failed", action="store_true", help=t("cohorts.grade.arg.zero_failed"))
 
 
 # why learners' kernels are not isolated (sandbox.available(), in English) -> what the instructor reads
@@ -280,6 +300,18 @@ def isolation(root: Path, no_sandbox: bool) -> tuple[bool, str]:
     return False, t("cohorts.grade.not_isolated", why=t(f"cohorts.sandbox.{why}"))
 
 
+def _released(root: Path, module_ids: list[str] | None) -> list:
+    """The modules named (all of them must be released: prepare says so), or with none named, the
+    course's modules released to this cohort (those not released are named)."""
+    modules = manifest.selected(module_ids)
+    if module_ids:
+        return modules
+    skipped = [m.id for m in modules if not (root / "release" / m.id).is_dir()]
+    if skipped:
+        print(messages.text("cohorts.grade.skipped", modules=", ".join(skipped), name=root.name))
+    return [m for m in modules if m.id not in skipped]
+
+
 def run(args) -> int:
     t = messages.text
     root = course.existing(args.name)
@@ -289,24 +321,29 @@ def run(args) -> int:
         print(t("cohorts.grade.refused", why=line), file=sys.stderr)
         return 2
     print(line)
-    modules = manifest.selected(args.module)
-    if not args.module:  # every module: those released to this cohort; say which were not
-        skipped = [m.id for m in modules if not (root / "release" / m.id).is_dir()]
-        modules = [m for m in modules if m.id not in skipped]
-        if skipped:
-            print(t("cohorts.grade.skipped", modules=", ".join(skipped), name=root.name))
-        if not modules:
-            print(t("cohorts.grade.nothing_released", name=root.name), file=sys.stderr)
-            return 2
-    grades, report, rows = grade(
-        root,
-        modules,
-        workers=args.workers,
-        students=args.student,
-        limits=limits,
-        progress=not args.no_progress,
-        isolate=not args.no_sandbox,
-    )
+    modules = _released(root, args.module)
+    if not modules:
+        print(t("cohorts.grade.nothing_released", name=root.name), file=sys.stderr)
+        return 2
+    try:
+        grades, report, rows = grade(
+            root,
+            modules,
+            workers=args.workers,
+            students=args.student,
+            limits=limits,
+            progress=not args.no_progress,
+            isolate=not args.no_sandbox,
+            zero_failed=args.zero_failed,
+            notice=print,
+        )
+    except safety.Busy as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except Interrupted as exc:
+        graded = sum(r.status == "graded" for r in exc.rows)
+        print(t("cohorts.grade.interrupted", graded=graded, left=exc.left, name=root.name), file=sys.stderr)
+        return 130
     failed = [r for r in rows if r.status == "failed"]
     print(t("cohorts.grade.done", graded=len(rows) - len(failed), failed=len(failed)))
     for r in failed:

@@ -14,6 +14,7 @@ from .. import messages
 from ..authoring import execute
 from ..authoring import notebook as nbm
 from ..authoring.settings import Limits
+from ..grading import repair
 
 
 def inspect_submission(folder: Path, expected: list[str]) -> str | None:
@@ -94,6 +95,7 @@ def describe_graded(folder: Path, expected: list[str], submission) -> str:
         parts.append(t("cohorts.graded.errors", cells=", ".join(errors)))
     if submission.needs_manual_grade:
         parts.append(t("cohorts.graded.manual_pending"))
+    parts += repair.read_notes(folder)
     return " ".join(parts)
 
 

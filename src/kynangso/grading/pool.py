@@ -56,11 +56,13 @@ def run(
     max_attempts: int = 2,
     task: str = "grade",
     isolate: bool = True,
+    stopping=None,
 ) -> list[dict]:
     """Run the task named `task` (TASKS) on every (module, student) job on `workers` long-lived processes. A worker that
     dies is replaced and its jobs retried; a job that breaks workers `max_attempts` times is
     reported as failed. Workers are forked from this process (nbgrader already imported) and share
-    one kernel zygote."""
+    one kernel zygote. `stopping()` (when given) is asked as jobs run: once it says yes, jobs not
+    started are dropped (they are not in the results) and those running finish."""
     if not jobs:
         return []
     import nbgrader.converters  # noqa: F401 - imported once here, inherited by the forked workers
@@ -90,36 +92,56 @@ def run(
                 initargs=(str(root), asdict(limits), z.path if z else None, kernels.name, box, kernel_env),
             )
             futures = {pool.submit(step.job, *job): job for job in todo}
-            todo = []
-            broken = False
+            todo, broken = [], False
             try:
-                pending = set(futures)
-                while pending:
-                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                    for fut in done:
-                        job = futures[fut]
-                        try:
-                            res = fut.result()
-                        except BrokenProcessPool:
-                            broken = True
-                            attempts[job] += 1
-                            if attempts[job] < max_attempts:
-                                todo.append(job)
-                                continue
-                            res = {
-                                "module": job[0],
-                                "student": job[1],
-                                "ok": False,
-                                "failure": "worker_died",
-                                "seconds": 0.0,
-                                "log": "",
-                            }
-                        results.append(res)
-                        if on_result:
-                            on_result(res)
+                todo, broken = _drain(futures, attempts, max_attempts, stopping, on_result, results)
+            except BaseException:  # a second Ctrl-C: the jobs running are abandoned, their workers killed
+                broken = True
+                for proc in list((getattr(pool, "_processes", None) or {}).values()):
+                    proc.kill()
+                raise
             finally:
                 pool.shutdown(wait=not broken, cancel_futures=True)
     return results
+
+
+def _drain(futures: dict, attempts: dict, max_attempts: int, stopping, on_result, results: list):
+    """Collect one pool's results as they come (into `results`, each passed to `on_result`); returns
+    the jobs to run again on a new pool (their worker died) and whether this pool broke."""
+    again, broken = [], False
+    pending = set(futures)
+    while pending:
+        done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+        if stopping is not None and stopping():
+            for fut in list(pending):
+                if fut.cancel():
+                    pending.discard(fut)
+        for fut in done:
+            job = futures[fut]
+            if fut.cancelled():
+                continue
+            try:
+                res = fut.result()
+            except BrokenProcessPool:
+                broken = True
+                attempts[job] += 1
+                if stopping is not None and stopping():
+                    continue  # not graded: the next run resumes it
+                if attempts[job] < max_attempts:
+                    again.append(job)
+                    continue
+                res = {
+                    "module": job[0],
+                    "student": job[1],
+                    "ok": False,
+                    "failure": "worker_died",
+                    "seconds": 0.0,
+                    "log": "",
+                }
+            results.append(res)
+            if on_result:
+                on_result(res)
+    return again, broken
 
 
 class Progress:

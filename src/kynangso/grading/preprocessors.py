@@ -201,6 +201,19 @@ class LearnerFeedback(NbGraderPreprocessor):
     verdict, with the failure message only when that message is written in the public part; answer
     cells show the learner's code without outputs. Scores come from the gradebook (GetGrades)."""
 
+    def preprocess(self, nb, resources):
+        from nbformat.v4 import new_markdown_cell
+
+        from .repair import read_notes
+
+        nb, resources = super().preprocess(nb, resources)
+        folder = (resources.get("metadata") or {}).get("path")
+        notes = read_notes(Path(folder), resources.get("nbgrader", {}).get("notebook")) if folder else []
+        if notes:
+            text = "\n".join([messages.text("grading.repair.feedback_title"), *(f"- {n}" for n in notes)])
+            nb.cells.insert(0, new_markdown_cell(text))
+        return nb, resources
+
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type != "code":
             return cell, resources

@@ -217,6 +217,16 @@ def own_pid_namespace(close_fds=()) -> int:
         os._exit(code if code >= 0 else 128 - code)
 
 
+def die_with_zygote(zygote_pid: int) -> None:
+    """Be killed when the zygote that forked this kernel ends (a grading command killed with SIGKILL
+    takes its zygote with it, and so every kernel it started); exit now if it already has."""
+    import signal
+
+    _check(_libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "prctl(PR_SET_PDEATHSIG)")
+    if os.getppid() != zygote_pid:
+        os._exit(1)
+
+
 def die_with_parent(alive_fd: int) -> None:
     """Be killed when the process outside the PID namespace dies (own_pid_namespace); exit now if it
     already has."""

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import copy
 import io
+import json
 import logging
 import os
+import signal
 import threading
 import time
 import warnings
@@ -20,6 +22,7 @@ from .. import paths
 from ..authoring.settings import CONFIG_FILE, Limits, settings
 from . import kernels, outputs
 from .preprocessors import CharLimitOutput, GuardedExecute, LearnerFeedback, LenientSaveAutoGrades, strip_scripts
+from .repair import NOTES_FILE, RepairCells
 from .resources import source_dir
 
 _WORKER: dict = {}
@@ -27,7 +30,16 @@ _WORKER: dict = {}
 
 def _base_config(root: Path, limits: Limits):
     from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
-    from nbgrader.preprocessors import AssignLatePenalties, CheckCellMetadata, GetGrades, IgnorePattern
+    from nbgrader.preprocessors import (
+        AssignLatePenalties,
+        CheckCellMetadata,
+        ClearOutput,
+        DeduplicateIds,
+        GetGrades,
+        IgnorePattern,
+        OverwriteCells,
+        OverwriteKernelspec,
+    )
     from traitlets.config.loader import PyFileConfigLoader
 
     cfg = PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config()
@@ -35,6 +47,15 @@ def _base_config(root: Path, limits: Limits):
     cfg.BaseConverter.force = True
     cfg.GuardedExecute.timeout = limits.cell_timeout
     cfg.GenerateFeedback.preprocessors = [GetGrades, LearnerFeedback, CSSHTMLHeaderPreprocessor]
+    # a learner's slips with cells (a copied answer, an edited grade id) are repaired first (repair.py)
+    cfg.Autograde.sanitize_preprocessors = [
+        ClearOutput,
+        RepairCells,
+        DeduplicateIds,
+        OverwriteKernelspec,
+        OverwriteCells,
+        CheckCellMetadata,
+    ]
     cfg.Autograde.autograde_preprocessors = [
         GuardedExecute,
         IgnorePattern,
@@ -56,6 +77,8 @@ def init_worker(
     kernel_env: dict | None = None,
 ) -> None:
     """Runs once in each worker: read the configuration, connect to the zygote (when kernels run)."""
+    # Ctrl-C is the grading command's to handle (it lets running jobs finish): not the workers'
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     warnings.filterwarnings("ignore")  # nbgrader with SQLAlchemy 2 warns (SAWarning) on every run; grades are right
     os.environ["PATH"] = paths.tool_env()["PATH"]
     lim = Limits(**limits)
@@ -68,6 +91,7 @@ def init_worker(
     kernels.ZygoteProvisioner.env = dict(kernel_env or {})
     kernels.ZygoteKernelManager.base_dir = kernels_dir
     GuardedExecute.source_dir = source_dir(Path(root))
+    RepairCells.release_dir = Path(root) / "release"
     _WORKER.update(root=Path(root), limits=lim, config=_base_config(Path(root), lim))
 
 
@@ -141,7 +165,12 @@ def grade_one(module_id: str, student: str) -> dict:
     from nbgrader.converters import Autograde
 
     def work(cfg, coursedir, log):
+        RepairCells.notes = {}
         Autograde(coursedir=coursedir, config=cfg, log=log).start()
+        notes = {name: found for name, found in RepairCells.notes.items() if found}
+        if notes:
+            out = _WORKER["root"] / "autograded" / student / module_id / NOTES_FILE
+            out.write_text(json.dumps(notes, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
     return _job("grade", module_id, student, work, failure)
 

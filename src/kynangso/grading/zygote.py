@@ -80,6 +80,9 @@ def _become_kernel(req: dict) -> None:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        from . import sandbox
+
+        sandbox.die_with_zygote(req["zygote_pid"])
         os.setsid()
         devnull = os.open(os.devnull, os.O_RDWR)
         out = os.open(req["log"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600) if req.get("log") else devnull
@@ -198,6 +201,7 @@ def serve(path: str) -> None:
                     for _ in range(int(req.get("nfds") or 0)):
                         mine.append(fds[conn].pop(0))
                     req["fd_list"] = mine
+                    req["zygote_pid"] = os.getpid()
                     pid = os.fork()
                 except Exception as exc:  # noqa: BLE001
                     for fd in mine:
