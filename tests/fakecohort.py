@@ -20,7 +20,7 @@ from pathlib import Path
 from kynangso.authoring import manifest
 from kynangso.authoring import notebook as nbm
 from kynangso.authoring.settings import settings
-from kynangso.cohorts import course, grade, roster
+from kynangso.cohorts import course, grade, outcomes, roster
 from kynangso.data.base import person
 from kynangso.data.units import COMMUNE_STAFF, DISTRICT_CODE, UNITS, email_address, unit_code
 
@@ -288,8 +288,8 @@ def build(
                 if values:
                     gb.db.execute(table.__table__.insert(), values)
             gb.db.commit()
-    with (root / grade.REPORT_FILE).open("w", encoding="utf-8", newline="") as f:
+    with (root / outcomes.REPORT_FILE).open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(grade.REPORT_COLUMNS)
+        w.writerow(outcomes.REPORT_COLUMNS)
         w.writerows(sorted(report_rows, key=lambda x: (x[3], x[0])))
     return root
