@@ -24,6 +24,7 @@ VERBS = {
     "collect": "kynangso.cohorts.collect",
     "grade": "kynangso.cohorts.grade",
     "feedback": "kynangso.cohorts.feedback",
+    "doctor": "kynangso.cohorts.doctor",
     "report": "kynangso.reports",
     "demo": "kynangso.demo",
     "lab": "kynangso.cohorts.lab",
@@ -66,9 +67,43 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return args.func(args)
-    except (ManifestError, UnknownModule) as exc:  # a module or a manifest the user named: said in Vietnamese
+    except (ManifestError, UnknownModule, messages.Refusal) as exc:  # what the user named is wrong: said in Vietnamese
         print(exc.args[0] if exc.args else exc, file=sys.stderr)
         return 2
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError) as exc:
+        if not exc.filename:
+            raise
+        kind = type(exc).__name__
+        print(messages.text(f"cli.file.{kind}", path=exc.filename), file=sys.stderr)
+        return 2
+    except Exception as exc:  # a gradebook that is busy or damaged: said, never a traceback
+        why = _gradebook_trouble(exc)
+        if why is None:
+            raise
+        print(messages.text(f"cli.gradebook.{why}", name=getattr(args, "name", None) or "…"), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:  # Ctrl-C: what a verb had finished is kept (grade resumes from its journal)
+        print(messages.text("cli.interrupted"), file=sys.stderr)
+        return 130
+
+
+def _gradebook_trouble(exc: BaseException) -> str | None:
+    """ "busy" or "damaged" when `exc` (or what caused it) is SQLite's, from the cohort's gradebook
+    (sqlite3 directly, through SQLAlchemy, or through pandas); None for anything else."""
+    import sqlite3
+
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        inner = getattr(exc, "orig", None)  # SQLAlchemy keeps the DB-API error there
+        for e in (exc, inner):
+            if isinstance(e, sqlite3.DatabaseError):
+                text = str(e).lower()
+                if "locked" in text or "busy" in text:
+                    return "busy"
+                return "unwritable" if "readonly" in text or "unable to open" in text else "damaged"
+        exc = exc.__cause__ or exc.__context__
+    return None
 
 
 if __name__ == "__main__":

@@ -90,5 +90,6 @@ def settings() -> Settings:
             output_chars=int(own.output_chars),
         ),
         workers=workers if workers > 0 else max(1, os.cpu_count() or 1),
-        busy_timeout=int(own.busy_timeout),
+        # KYNANGSO_BUSY_TIMEOUT: a shorter wait for a test, or a longer one on a slow shared disk
+        busy_timeout=int(os.environ.get("KYNANGSO_BUSY_TIMEOUT") or own.busy_timeout),
     )

@@ -12,11 +12,11 @@ from .. import messages, paths
 from ..authoring.settings import settings, write_course_config
 
 
-class BadCohortName(ValueError):
+class BadCohortName(messages.Refusal, ValueError):
     """A cohort name that cannot be a folder of cohorts/ (the message says so in Vietnamese)."""
 
 
-class NoCohort(FileNotFoundError):
+class NoCohort(messages.Refusal, FileNotFoundError):
     """The cohort has not been created (the message says how to create it, in Vietnamese)."""
 
 

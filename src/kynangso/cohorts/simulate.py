@@ -95,12 +95,12 @@ def simulate(root: Path, modules, seed: int = DEFAULT_SEED, overwrite: bool = Fa
     `overwrite`); a cohort without officials or an unreleased module stops with the reason."""
     students = [r["ma_can_bo"] for r in roster.roster(root)]
     if not students:
-        raise SystemExit(messages.text("cohorts.simulate.no_officials", name=root.name))
+        raise messages.Refusal(messages.text("cohorts.simulate.no_officials", name=root.name))
     written = []
     for module in modules:
         release = root / "release" / module.id
         if not release.is_dir():
-            raise SystemExit(messages.text("cohorts.not_released", module=module.id, name=root.name))
+            raise messages.Refusal(messages.text("cohorts.not_released", module=module.id, name=root.name))
         names = [p.name for p in nbm.graded_notebooks(module.source)]
         pairs = [(nbm.read(module.source / name), nbm.read(release / name)) for name in names]
         base = datetime.fromisoformat("2022-05-09T08:00:00+07:00")

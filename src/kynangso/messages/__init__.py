@@ -1,8 +1,8 @@
 """Every text a learner, an instructor or a trainer reads, in Vietnamese, by stable key.
 
 The catalogue is the YAML files of this folder, one per room of the package (`cli.yml`,
-`grading.yml`, `cohorts.yml`, `authoring.yml`, `reports.yml`, `data.yml`); a key starts with its
-file's name (`grading.kernel_died`). `text(key, **values)` fills the `{placeholders}` with
+`grading.yml`, `cohorts.yml`, `authoring.yml`, `reports.yml`, `data.yml`, …) or per large verb
+(`roster.yml`, `collect.yml`, `doctor.yml`); a key starts with its file's name (`grading.kernel_died`). `text(key, **values)` fills the `{placeholders}` with
 `str.format` and returns Unicode NFC. Code, logs for developers and identifiers stay in English;
 nothing here is English (tests/test_messages.py reads every entry and the CLI's help).
 
@@ -32,6 +32,11 @@ def catalogue() -> dict[str, str]:
                 raise ValueError(f"duplicate message key {full}")
             out[full] = unicodedata.normalize("NFC", str(value))
     return out
+
+
+class Refusal(Exception):
+    """An input problem whose message (args[0]) is already the Vietnamese text the user reads: the
+    command prints it and exits 2, never a traceback. Rooms subclass it for their own refusals."""
 
 
 def text(key: str, **values) -> str:

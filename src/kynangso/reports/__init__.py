@@ -50,10 +50,10 @@ def last_run_isolated(root: Path) -> bool:
 def write(root: Path, threshold: float = DEFAULT_THRESHOLD, out: Path | None = None) -> tuple[Path, Path]:
     """Write the HTML page and the workbook of the cohort whose folder is `root`, into `out`
     (default reports/; a relative `out` is taken from `root`); returns their paths.
-    SystemExit, with a message for the instructor, when the cohort has no gradebook yet."""
+    messages.Refusal, with a message for the instructor, when the cohort has no gradebook yet."""
     gradebook = root / sources.GRADEBOOK
     if not gradebook.is_file():
-        raise SystemExit(messages.text("reports.error.no_gradebook", cohort=root.name, path=gradebook))
+        raise messages.Refusal(messages.text("reports.error.no_gradebook", cohort=root.name, path=gradebook))
     t = tables.compute(sources.load(root), threshold)
     out = out if out is not None else root / REPORT_DIR
     out = out if out.is_absolute() else root / out

@@ -55,6 +55,8 @@ def score_boxes(plt, t: Tables) -> str:
     """A box of the graded submissions' scores per module, the threshold dashed."""
     cut = 100 * t.threshold
     ids = list(t.modules["module"])
+    if not ids:
+        return ""  # nothing released or graded yet: no chart
     graded = t.submissions[t.submissions["state"] == GRADED]
     fig, ax = plt.subplots(figsize=(8, 4))
     data = [graded.loc[graded["module"] == m, "percent"].dropna().to_numpy() for m in ids]
@@ -72,6 +74,8 @@ def score_boxes(plt, t: Tables) -> str:
 def unit_module_heat(plt, t: Tables) -> str:
     """Mean score per unit and module, units behind in red, cells with no graded submission grey."""
     ids = list(t.modules["module"])
+    if not ids:
+        return ""
     heat = t.unit_module.set_index("unit")[ids]
     rows = unit_labels(t)
     fig, ax = plt.subplots(figsize=(8, 0.28 * len(rows) + 1.6))

@@ -76,6 +76,8 @@ def html_table(df: pd.DataFrame, table_id: str, highlight: pd.Series | None = No
 
 
 def _img(png: str, alt: str) -> str:
+    if not png:  # no data for this chart yet (a cohort in its first week)
+        return f"<p>{html.escape(messages.text('reports.html.no_data'))}</p>"
     return f'<img alt="{html.escape(messages.text(f"reports.alt.{alt}"))}" src="data:image/png;base64,{png}">'
 
 

@@ -92,7 +92,7 @@ def read_gradebook(db: Path) -> dict[str, pd.DataFrame]:
     """grades, submissions, grade cells, assignments and students from the gradebook, read-only.
     A grade's score follows nbgrader's rule: the manual score if set, else the automatic one,
     plus extra credit; 0 when neither is set."""
-    con = sqlite3.connect(db.resolve().as_uri() + "?mode=ro", uri=True)
+    con = sqlite3.connect(db.resolve().as_uri() + "?mode=ro", uri=True, timeout=settings().busy_timeout)
     try:
         params = {"course": settings().course_id}
         out = {

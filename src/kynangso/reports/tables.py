@@ -61,7 +61,7 @@ def cell_kinds(src: Sources) -> pd.DataFrame:
     k = src.gradecells[["module", "cell", "cell_type", "max_score"]].drop_duplicates(["module", "cell"])
     k = k.merge(src.cells[["module", "cell", "kind"]], on=["module", "cell"], how="left")
     k["kind"] = k["kind"].where(k["kind"].notna(), np.where(k["cell_type"] == "markdown", "manual", "test"))
-    k["question"] = [nbm.question_of(c) for c in k["cell"]]
+    k["question"] = pd.Series([nbm.question_of(c) for c in k["cell"]], index=k.index, dtype=object)
     return k.merge(src.questions, on=["module", "question"], how="left")
 
 
@@ -242,6 +242,10 @@ def question_table(src: Sources, kinds: pd.DataFrame, g: pd.DataFrame) -> pd.Dat
         )
         .reset_index()
     )
+    if per.empty:  # nothing graded yet (a cohort's first week): the same columns, no rows
+        per = pd.DataFrame(
+            {"module": [], "question": [], "student": [], "score": [], "max_score": []}, dtype=object
+        ).assign(waiting=pd.Series(dtype=bool), manual=pd.Series(dtype=bool), blank=pd.Series(dtype=bool))
     waiting = per["waiting"] & per["manual"]
     scored = per[~waiting].assign(full=lambda d: d["score"] >= d["max_score"] - 1e-9)
     by = scored.groupby(["module", "question"])
