@@ -47,5 +47,7 @@ def pytest_collection_modifyitems(config, items):
         name = item.path.name
         if name in SLOW:
             item.add_marker(pytest.mark.slow)
+        if name == "test_hub_browser.py":
+            item.add_marker(pytest.mark.browser)
         if item.path.suffix == ".ipynb" or name == "test_modules_check.py":
             item.add_marker(pytest.mark.notebooks)

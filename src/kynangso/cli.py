@@ -28,6 +28,7 @@ VERBS = {
     "report": "kynangso.reports",
     "demo": "kynangso.demo",
     "lab": "kynangso.cohorts.lab",
+    "hub": "kynangso.hub.serve",
     "mail-server": "kynangso.maillab",
     "sign": "kynangso.signing",
 }

@@ -13,7 +13,7 @@ from .. import messages
 from ..authoring import manifest
 from ..authoring.settings import settings
 from ..grading import pool
-from . import course
+from . import course, exchange
 
 
 def feedback(
@@ -74,4 +74,9 @@ def run(args) -> int:
     for r in bad:
         print("  " + t("cohorts.feedback.failed_row", student=r["student"], module=r["module"], log=r["log"]))
     print(f"  {root / 'feedback'}")
+    for m, (ok, tail) in exchange.release_feedback(root, [m.id for m in manifest.selected(args.module)]).items():
+        print(
+            t("cohorts.exchange.feedback_released" if ok else "cohorts.exchange.feedback_failed", module=m, detail=tail)
+        )
+        bad += [] if ok else [m]
     return 1 if bad else 0

@@ -26,7 +26,7 @@ from ..authoring import manifest
 from ..authoring import notebook as nbm
 from ..authoring.settings import Limits, settings
 from ..grading import pool
-from . import course, outcomes, safety
+from . import course, exchange, outcomes, safety
 from .outcomes import Row, export_grades, merge_report, write_report
 from .reasons import failure_reason, inspect_submission
 
@@ -325,6 +325,8 @@ def run(args) -> int:
     if not modules:
         print(t("cohorts.grade.nothing_released", name=root.name), file=sys.stderr)
         return 2
+    for m, (ok, tail) in exchange.collect(root, [m.id for m in modules]).items():
+        print(t("cohorts.exchange.collected" if ok else "cohorts.exchange.collect_failed", module=m, detail=tail))
     try:
         grades, report, rows = grade(
             root,

@@ -96,22 +96,34 @@ class GuardedExecute(Execute):
         km.withheld = getattr(self, "_withheld", ())
         return km
 
+    def _start_budget(self) -> float:
+        """The longest a kernel's start may take, whatever it waits on (a start that hangs, seen
+        under heavy load, must end as a failure to start, never as a grader that waits forever)."""
+        return 2 * float(self.startup_timeout or 60) + 30
+
     async def async_start_new_kernel(self, **kwargs):
-        if self._judge is None:
-            return await super().async_start_new_kernel(**kwargs)
         import asyncio
 
-        # the trusted runner starts while the learner's kernel does
-        await asyncio.gather(super().async_start_new_kernel(**kwargs), self._judge.launch())
+        start = super().async_start_new_kernel(**kwargs)
+        if self._judge is not None:  # the trusted runner starts while the learner's kernel does
+            start = asyncio.gather(start, self._judge.launch())
+        try:
+            return await asyncio.wait_for(start, self._start_budget())
+        except TimeoutError as exc:
+            raise KernelDidNotStart(f"no kernel within {self._start_budget():.0f} s") from exc
 
     async def async_start_new_kernel_client(self):
         """The client of a kernel that answered kernel_info. A kernel that died or never answered is
         started once more; why it failed (the end of its own stderr) goes to the job's log."""
+        import asyncio
+
         for attempt in (1, 2):
             km = self.km
             try:
-                kc = await super().async_start_new_kernel_client()
+                kc = await asyncio.wait_for(super().async_start_new_kernel_client(), self._start_budget())
                 break
+            except TimeoutError as exc:
+                raise KernelDidNotStart(f"no kernel client within {self._start_budget():.0f} s") from exc
             except RuntimeError as exc:  # "Kernel died before replying to kernel_info", or no reply
                 # nbclient has cleaned the kernel up and dropped its manager: take a fresh one (its own
                 # cleanup, when the notebook ends, needs one), and keep what the kernel wrote

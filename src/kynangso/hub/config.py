@@ -1,0 +1,94 @@
+"""The hub's configuration, written at each start: JupyterHub's own (PAM logins, one server per
+user spawned as that user, 127.0.0.1 only, nbgrader's groups) and the nbgrader settings every
+user's server reads (the course and its exchange)."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import sys
+from pathlib import Path
+
+from ..authoring.settings import settings
+from . import env
+
+SRV = Path("/srv/kynangso")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def state_dir(cohort: str) -> Path:
+    """The hub's own files (its database, cookie secret): root's only."""
+    d = SRV / "hub" / cohort
+    d.mkdir(parents=True, exist_ok=True)
+    d.chmod(0o700)
+    return d
+
+
+def exchange_root(cohort: str) -> Path:
+    """The cohort's nbgrader exchange, outside the cohort folder (which only its instructor reads)."""
+    return SRV / "exchange" / cohort
+
+
+def proxy_command() -> list[str]:
+    """configurable-http-proxy (npm): on PATH, or where `make` installs it (.venv/node/)."""
+    here = Path(sys.prefix) / "node" / "node_modules" / ".bin" / "configurable-http-proxy"
+    found = shutil.which("configurable-http-proxy") or (str(here) if here.exists() else None)
+    return [found] if found else []
+
+
+def nbgrader_for_all(cohort: str) -> Path:
+    """What every user's server reads of nbgrader: the course and the exchange."""
+    folder = env.venv() / "etc" / "jupyter"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "nbgrader_config.py"
+    path.write_text(
+        "# Written by `kynangso hub`: the course and its exchange, for every user's server.\n"
+        "c = get_config()  # noqa: F821\n"
+        f"c.CourseDirectory.course_id = {settings().course_id!r}\n"
+        f"c.Exchange.root = {str(exchange_root(cohort))!r}\n",
+        encoding="utf-8",
+    )
+    path.chmod(0o644)
+    return path
+
+
+def write(cohort: str, port: int, learners: list[str], instructor: str) -> Path:
+    """jupyterhub_config.py for this cohort's hub; returns its path."""
+    state = state_dir(cohort)
+    course = settings().course_id
+    server_env = env.server_env()
+    python = env.venv() / "bin" / "python"
+    text = f"""# Written by `kynangso hub {cohort}` at each start: edit src/kynangso/hub/config.py instead.
+c = get_config()  # noqa: F821
+c.JupyterHub.bind_url = "http://127.0.0.1:{port}"
+c.JupyterHub.hub_ip = "127.0.0.1"
+c.JupyterHub.hub_port = {free_port()}
+c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{free_port()}"
+c.ConfigurableHTTPProxy.command = {proxy_command()!r}
+c.JupyterHub.db_url = "sqlite:///{state / "jupyterhub.sqlite"}"
+c.JupyterHub.cookie_secret_file = "{state / "jupyterhub_cookie_secret"}"
+c.JupyterHub.pid_file = "{state / "jupyterhub.pid"}"
+c.JupyterHub.authenticator_class = "pam"
+c.PAMAuthenticator.open_sessions = False
+c.Authenticator.allowed_users = {set(learners) | {instructor}!r}
+c.JupyterHub.spawner_class = "localprocess"
+c.Spawner.cmd = [{str(python)!r}, "-m", "jupyterhub.singleuser"]
+c.Spawner.environment = {server_env!r}
+c.Spawner.default_url = "/lab"
+c.Spawner.start_timeout = 120
+c.Spawner.http_timeout = 90
+c.JupyterHub.load_groups = {{
+    "formgrade-{course}": {{"users": [{instructor!r}]}},
+    "nbgrader-{course}": {{"users": {sorted(learners)!r}}},
+}}
+c.JupyterHub.shutdown_on_logout = False
+c.JupyterHub.cleanup_servers = True
+"""
+    path = state / "jupyterhub_config.py"
+    path.write_text(text, encoding="utf-8")
+    return path
