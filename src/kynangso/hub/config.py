@@ -57,8 +57,9 @@ def nbgrader_for_all(cohort: str) -> Path:
     return path
 
 
-def write(cohort: str, port: int, learners: list[str], instructor: str) -> Path:
-    """jupyterhub_config.py for this cohort's hub; returns its path."""
+def write(cohort: str, port: int, learners: list[str], instructor: str, extra: str = "") -> Path:
+    """jupyterhub_config.py for this cohort's hub (with `extra` lines at its end: a benchmark's
+    service token); returns its path."""
     state = state_dir(cohort)
     course = settings().course_id
     server_env = env.server_env()
@@ -90,5 +91,6 @@ c.JupyterHub.shutdown_on_logout = False
 c.JupyterHub.cleanup_servers = True
 """
     path = state / "jupyterhub_config.py"
+    text += extra
     path.write_text(text, encoding="utf-8")
     return path

@@ -84,11 +84,12 @@ def prepare(cohort: str, instructor: str = DEFAULT_INSTRUCTOR, renew: bool = Fal
     return Hub(root, [p["ma_can_bo"] for p in people], instructor, pw)
 
 
-def start(cohort: str, hub: Hub, port: int) -> tuple[subprocess.Popen, str]:
-    """JupyterHub running for the cohort (its URL); the caller stops it (`stop`)."""
+def start(cohort: str, hub: Hub, port: int, extra: str = "") -> tuple[subprocess.Popen, str]:
+    """JupyterHub running for the cohort (its URL); the caller stops it (`stop`). `extra`: lines
+    added to its configuration (config.write)."""
     if not config.proxy_command():
         raise messages.Refusal(messages.text("hub.no_proxy"))
-    cfg = config.write(cohort, port, hub.learners, hub.instructor)
+    cfg = config.write(cohort, port, hub.learners, hub.instructor, extra)
     log = open(cfg.parent / "jupyterhub.log", "ab")  # noqa: SIM115 - kept open for the hub's life
     proc = subprocess.Popen(
         [sys.executable, "-m", "jupyterhub", "-f", str(cfg)],
