@@ -82,9 +82,14 @@ def hub():
 def as_instructor(h, cohorts, *argv, timeout=600):
     """`kynangso ARGV` as the instructor's own ordinary user, with the hub's shared Python."""
     user = pwd.getpwnam(h.instructor)
-    python = env.venv() / "bin" / "python"
+    python = env.venv("instructor") / "bin" / "python"
     cmd = ["setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--init-groups"]
-    run_env = {**env.server_env(), "HOME": user.pw_dir, "KYNANGSO_COHORTS": str(cohorts), "KYNANGSO_HOME": str(ROOT)}
+    run_env = {
+        **env.server_env("instructor"),
+        "HOME": user.pw_dir,
+        "KYNANGSO_COHORTS": str(cohorts),
+        "KYNANGSO_HOME": str(ROOT),
+    }
     return subprocess.run(
         [*cmd, str(python), "-m", "kynangso.cli", *argv],
         cwd=user.pw_dir,
@@ -210,3 +215,25 @@ def test_two_officials_fetch_validate_submit_and_read_their_feedback(hub):
         browser.close()
     steps = ("1-assignments", "2-validated", "3-submitted", "4-feedback")
     assert all((SHOTS / f"{step}-{who}.png").stat().st_size > 10_000 for step in steps for who in OFFICIALS)
+
+
+def test_an_official_server_has_the_library_but_not_the_answer_key(hub):
+    """What an official's own server can import: the course's library and data, never the answer
+    key (kynangso.key, datasets/dap-an), which only the instructor's grader has."""
+    user = pwd.getpwnam(OFFICIALS[0])
+    python = env.venv("learner") / "bin" / "python"
+    code = (
+        "import importlib.util, kynangso, os\n"
+        "from kynangso.data import load\n"
+        "print(len(load('don_vi')), importlib.util.find_spec('kynangso.key') is None,\n"
+        "      os.path.isdir(os.path.join(os.environ['KYNANGSO_DATA'], 'dap-an')))\n"
+    )
+    proc = subprocess.run(
+        ["setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--init-groups", str(python), "-c", code],
+        env={**env.server_env("learner"), "HOME": user.pw_dir},
+        cwd=user.pw_dir,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.split() == ["28", "True", "False"], proc.stdout

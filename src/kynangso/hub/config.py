@@ -43,17 +43,18 @@ def proxy_command() -> list[str]:
 
 def nbgrader_for_all(cohort: str) -> Path:
     """What every user's server reads of nbgrader: the course and the exchange."""
-    folder = env.venv() / "etc" / "jupyter"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "nbgrader_config.py"
-    path.write_text(
-        "# Written by `kynangso hub`: the course and its exchange, for every user's server.\n"
-        "c = get_config()  # noqa: F821\n"
-        f"c.CourseDirectory.course_id = {settings().course_id!r}\n"
-        f"c.Exchange.root = {str(exchange_root(cohort))!r}\n",
-        encoding="utf-8",
-    )
-    path.chmod(0o644)
+    for role in env.ROLES:
+        folder = env.venv(role) / "etc" / "jupyter"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "nbgrader_config.py"
+        path.write_text(
+            "# Written by `kynangso hub`: the course and its exchange, for every user's server.\n"
+            "c = get_config()  # noqa: F821\n"
+            f"c.CourseDirectory.course_id = {settings().course_id!r}\n"
+            f"c.Exchange.root = {str(exchange_root(cohort))!r}\n",
+            encoding="utf-8",
+        )
+        path.chmod(0o644)
     return path
 
 
@@ -62,8 +63,10 @@ def write(cohort: str, port: int, learners: list[str], instructor: str, extra: s
     service token); returns its path."""
     state = state_dir(cohort)
     course = settings().course_id
-    server_env = env.server_env()
-    python = env.venv() / "bin" / "python"
+    server_env = env.server_env("learner")
+    python = env.venv("learner") / "bin" / "python"
+    teacher_env = env.server_env("instructor")
+    teacher_python = env.venv("instructor") / "bin" / "python"
     text = f"""# Written by `kynangso hub {cohort}` at each start: edit src/kynangso/hub/config.py instead.
 c = get_config()  # noqa: F821
 c.JupyterHub.bind_url = "http://127.0.0.1:{port}"
@@ -81,6 +84,15 @@ c.JupyterHub.spawner_class = "localprocess"
 c.Spawner.cmd = [{str(python)!r}, "-m", "jupyterhub.singleuser"]
 c.Spawner.environment = {server_env!r}
 c.Spawner.default_url = "/lab"
+
+
+def _instructor_server(spawner):  # the instructor's server: the course's own package (the grader's)
+    if spawner.user.name == {instructor!r}:
+        spawner.cmd = [{str(teacher_python)!r}, "-m", "jupyterhub.singleuser"]
+        spawner.environment = {teacher_env!r}
+
+
+c.Spawner.pre_spawn_hook = _instructor_server
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 90
 c.JupyterHub.load_groups = {{

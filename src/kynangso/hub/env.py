@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+from functools import lru_cache
 from pathlib import Path
 
 
@@ -52,9 +53,43 @@ def runtime_env() -> dict[str, str]:
     return {"LD_LIBRARY_PATH": str(runtime() / "lib")}
 
 
-def venv() -> Path:
-    """The shared venv's folder (made when missing): this environment's packages, for every user."""
-    folder = SHARED / "venv"
+ROLES = ("learner", "instructor")
+
+
+@lru_cache(maxsize=1)
+def learner_tree() -> Path:
+    """What officials' servers import and read: a copy of the package without the answer key
+    (kynangso.key) and of the data sets without theirs (datasets/dap-an), refreshed each start."""
+    from .. import paths
+
+    out = SHARED / "learner"
+    tmp = SHARED / "learner.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    skip = shutil.ignore_patterns("__pycache__", "*.pyc")
+    shutil.copytree(
+        paths.package_dir(),
+        tmp / "kynangso",
+        ignore=lambda d, names: [*skip(d, names), *(["key"] if Path(d) == paths.package_dir() else [])],
+    )
+    shutil.copytree(
+        paths.datasets_dir(),
+        tmp / "datasets",
+        ignore=lambda d, names: [*skip(d, names), *(["dap-an"] if Path(d) == paths.datasets_dir() else [])],
+    )
+    shutil.rmtree(out, ignore_errors=True)
+    tmp.rename(out)
+    for d, _dirs, files in os.walk(out):
+        os.chmod(d, 0o755)
+        for f in files:
+            os.chmod(os.path.join(d, f), 0o644)
+    return out
+
+
+def venv(role: str = "learner") -> Path:
+    """The shared venv of a role (made when missing): this environment's third-party packages, and
+    for officials the learners' copy of the package (learner_tree), for the instructor the course's
+    own (with the answer key the grader needs)."""
+    folder = SHARED / f"venv-{role}"
     python = folder / "bin" / "python"
     if not python.exists():
         v = sys.version_info
@@ -62,10 +97,10 @@ def venv() -> Path:
         env = {**os.environ, **runtime_env()}
         subprocess.run([str(exe), "-m", "venv", "--without-pip", str(folder)], check=True, env=env)
     site = next((folder / "lib").glob("python3*/site-packages"))
-    # the package's own folder too: a .pth inside a folder that a .pth added is not read, and an
+    # the package's folder is named: a .pth inside a folder that a .pth added is not read, and an
     # editable install is one
-    package = Path(__file__).resolve().parents[2]
-    (site / "kynangso-project.pth").write_text(f"{sysconfig.get_paths()['purelib']}\n{package}\n", encoding="utf-8")
+    package = learner_tree() if role == "learner" else Path(__file__).resolve().parents[2]
+    (site / "kynangso-project.pth").write_text(f"{package}\n{sysconfig.get_paths()['purelib']}\n", encoding="utf-8")
     for tool in ("nbgrader", "alembic", "jupyter"):  # the commands nbgrader and Jupyter call by name
         script = folder / "bin" / tool
         module = {"nbgrader": "nbgrader", "alembic": "alembic.config", "jupyter": "jupyter_core.command"}[tool]
@@ -76,17 +111,20 @@ def venv() -> Path:
     return folder
 
 
-def server_env() -> dict[str, str]:
-    """The environment of every user's Jupyter server (the hub adds its own variables)."""
+def server_env(role: str = "learner") -> dict[str, str]:
+    """The environment of a role's Jupyter servers (and of the instructor's commands)."""
     share = Path(sys.prefix) / "share" / "jupyter"
-    return {
+    out = {
         **runtime_env(),
-        "PATH": f"{venv() / 'bin'}:/usr/local/bin:/usr/bin:/bin",
+        "PATH": f"{venv(role) / 'bin'}:/usr/local/bin:/usr/bin:/bin",
         "JUPYTER_PATH": str(share),  # the extensions (nbgrader's, the language pack) installed here
         # the servers' extensions (JupyterLab, nbgrader) are enabled in this environment's etc/jupyter;
         # the shared venv's own etc/jupyter holds the nbgrader settings of the hub (config.nbgrader_for_all)
-        "JUPYTER_CONFIG_PATH": f"{venv() / 'etc' / 'jupyter'}:{Path(sys.prefix) / 'etc' / 'jupyter'}",
+        "JUPYTER_CONFIG_PATH": f"{venv(role) / 'etc' / 'jupyter'}:{Path(sys.prefix) / 'etc' / 'jupyter'}",
         "JUPYTERLAB_DIR": str(share / "lab"),
         "LANG": "C.UTF-8",
         "PYTHONUTF8": "1",
     }
+    if role == "learner":
+        out["KYNANGSO_DATA"] = str(SHARED / "learner" / "datasets")
+    return out

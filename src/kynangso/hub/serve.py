@@ -25,13 +25,14 @@ class Hub:
     learners: list[str]
     instructor: str
     passwords: dict[str, str]
+    warnings: list[str]
 
 
 def _as_user(user, root: Path, *argv: str) -> subprocess.CompletedProcess:
     """Run a Python module (nbgrader) as `user` in the cohort folder, with the shared Python."""
-    python = env.venv() / "bin" / "python"
+    python = env.venv("instructor") / "bin" / "python"
     cmd = ["setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--init-groups", str(python), *argv]
-    run_env = {**env.server_env(), "HOME": user.pw_dir, "KYNANGSO_COHORTS": str(root.parent)}
+    run_env = {**env.server_env("instructor"), "HOME": user.pw_dir, "KYNANGSO_COHORTS": str(root.parent)}
     return subprocess.run(cmd, cwd=root, env=run_env, capture_output=True, text=True)
 
 
@@ -81,7 +82,13 @@ def prepare(cohort: str, instructor: str = DEFAULT_INSTRUCTOR, renew: bool = Fal
             proc = _as_user(teacher, root, "-m", "nbgrader", "release_assignment", module, "--force")
             if proc.returncode != 0:
                 raise messages.Refusal(messages.text("hub.release_failed", module=module, detail=proc.stderr[-800:]))
-    return Hub(root, [p["ma_can_bo"] for p in people], instructor, pw)
+    from .. import paths
+
+    warnings = []
+    if paths.notebooks_dir().stat().st_mode & 0o004 and env.reachable(paths.notebooks_dir()):
+        # officials' servers are their own users' processes: they can read what every user can
+        warnings.append(messages.text("hub.sources_readable", path=paths.notebooks_dir()))
+    return Hub(root, [p["ma_can_bo"] for p in people], instructor, pw, warnings)
 
 
 def start(cohort: str, hub: Hub, port: int, extra: str = "") -> tuple[subprocess.Popen, str]:
@@ -159,6 +166,8 @@ def run(args) -> int:
         return 2
     hub = prepare(args.name, args.instructor, args.new_passwords)
     proc, url = start(args.name, hub, args.port)
+    for line in hub.warnings:
+        print(line, file=sys.stderr)
     print(t("hub.started", url=url, count=len(hub.learners), passwords=hub.root / accounts.PASSWORDS))
     try:
         return proc.wait()
