@@ -124,6 +124,7 @@ def login(page, url, who, password):
     page.goto(url + "hub/login")
     page.fill("#username_input", who)
     page.fill("#password_input", password)
+    page.screenshot(path=str(SHOTS / f"0-login-{who}.png"))
     page.click("#login_submit")
     page.wait_for_selector(".lm-MenuBar-item:has-text('Nbgrader')", timeout=WAIT)
 
@@ -213,7 +214,7 @@ def test_two_officials_fetch_validate_submit_and_read_their_feedback(hub):
             assert m, text[:500]
             assert float(m.group(1)) == scores[who] and float(m.group(2)) == maxima[who]
         browser.close()
-    steps = ("1-assignments", "2-validated", "3-submitted", "4-feedback")
+    steps = ("0-login", "1-assignments", "2-validated", "3-submitted", "4-feedback")
     assert all((SHOTS / f"{step}-{who}.png").stat().st_size > 10_000 for step in steps for who in OFFICIALS)
 
 
