@@ -71,7 +71,7 @@ class _Stop:
         self.asked = False
         self.hard = False
 
-    def __call__(self, signum, frame):
+    def __call__(self, _signum, _frame):  # a signal handler
         if self.asked and self.hard:
             self.hard = False
             raise KeyboardInterrupt
