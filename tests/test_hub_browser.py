@@ -22,7 +22,7 @@ import pytest
 
 from kynangso.authoring import manifest
 from kynangso.authoring import notebook as nbm
-from kynangso.cohorts import roster, simulate
+from kynangso.cohorts import course, roster, simulate
 from kynangso.hub import config, env, serve
 
 from conftest import ROOT
@@ -140,6 +140,32 @@ def assignments(page):
     )
 
 
+def grade_written_answers(page, url, instructor) -> float:
+    """Give full marks to every written answer of module 00 in Formgrader; the points given to each."""
+    base = f"{url}user/{instructor}/formgrader"
+    source = nbm.read(manifest.load().module(MODULE).source / NOTEBOOK)
+    [(written_id, points)] = [
+        (nbm.grade_id(c), float(nbm.nbgrader(c)["points"])) for c in source.cells if nbm.is_manual(c)
+    ]
+    page.goto(f"{base}/gradebook/{MODULE}/{NOTEBOOK.removesuffix('.ipynb')}")
+    page.wait_for_selector("a[href*='/formgrader/submissions/']", timeout=WAIT)
+    found = [a.get_attribute("href") for a in page.query_selector_all("a[href*='/formgrader/submissions/']")]
+    links = list(dict.fromkeys(found))  # a row links its submission twice
+    page.screenshot(path=str(SHOTS / "5-formgrader-list.png"))
+    assert len(links) == len(OFFICIALS), links
+    given = 0.0
+    for n, href in enumerate(links):
+        page.goto(href if href.startswith("http") else url.rstrip("/") + href)
+        box = page.locator(f"input.score[id='{written_id}']")
+        box.wait_for(timeout=WAIT)
+        box.fill(f"{points:g}")
+        box.press("Tab")  # the change is saved as the field is left
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=str(SHOTS / f"6-formgrader-graded-{n}.png"))
+        given = points
+    return given
+
+
 def test_two_officials_fetch_validate_submit_and_read_their_feedback(hub):
     from playwright.sync_api import sync_playwright
 
@@ -213,6 +239,13 @@ def test_two_officials_fetch_validate_submit_and_read_their_feedback(hub):
             m = re.search(r"Score:\s*([\d.]+)\s*/\s*([\d.]+)", text)
             assert m, text[:500]
             assert float(m.group(1)) == scores[who] and float(m.group(2)) == maxima[who]
+        # the instructor grades the written answers by hand in Formgrader, in the browser
+        teacher = browser.new_context(viewport={"width": 1280, "height": 800}, locale="vi-VN").new_page()
+        login(teacher, url, h.instructor, h.passwords[h.instructor])
+        written = grade_written_answers(teacher, url, h.instructor)
+        with course.gradebook(hub["root"]) as gb:
+            by_hand = {s.student.id: s.score for s in gb.assignment_submissions(MODULE)}
+        assert by_hand == {who: scores[who] + written for who in OFFICIALS}, by_hand
         browser.close()
     steps = ("0-login", "1-assignments", "2-validated", "3-submitted", "4-feedback")
     assert all((SHOTS / f"{step}-{who}.png").stat().st_size > 10_000 for step in steps for who in OFFICIALS)

@@ -58,7 +58,9 @@ def nbgrader_for_all(cohort: str) -> Path:
     return path
 
 
-def write(cohort: str, port: int, learners: list[str], instructor: str, extra: str = "") -> Path:
+def write(
+    cohort: str, port: int, learners: list[str], instructor: str, extra: str = "", root: Path | None = None
+) -> Path:
     """jupyterhub_config.py for this cohort's hub (with `extra` lines at its end: a benchmark's
     service token); returns its path."""
     state = state_dir(cohort)
@@ -90,6 +92,8 @@ def _instructor_server(spawner):  # the instructor's server: the course's own pa
     if spawner.user.name == {instructor!r}:
         spawner.cmd = [{str(teacher_python)!r}, "-m", "jupyterhub.singleuser"]
         spawner.environment = {teacher_env!r}
+        # Formgrader works only on a course root inside the server's root: the cohort folder
+        spawner.notebook_dir = {str(root or "")!r} or spawner.notebook_dir
 
 
 c.Spawner.pre_spawn_hook = _instructor_server

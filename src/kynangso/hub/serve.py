@@ -96,7 +96,7 @@ def start(cohort: str, hub: Hub, port: int, extra: str = "") -> tuple[subprocess
     added to its configuration (config.write)."""
     if not config.proxy_command():
         raise messages.Refusal(messages.text("hub.no_proxy"))
-    cfg = config.write(cohort, port, hub.learners, hub.instructor, extra)
+    cfg = config.write(cohort, port, hub.learners, hub.instructor, extra, root=hub.root)
     log = open(cfg.parent / "jupyterhub.log", "ab")  # noqa: SIM115 - kept open for the hub's life
     proc = subprocess.Popen(
         [sys.executable, "-m", "jupyterhub", "-f", str(cfg)],
