@@ -43,7 +43,6 @@ import re
 import shutil
 import stat
 import sys
-import tempfile
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -54,7 +53,7 @@ from pathlib import Path, PurePosixPath
 from .. import messages
 from ..authoring import manifest
 from ..authoring import notebook as nbm
-from . import course, roster, simulate
+from . import course, roster, safety, simulate
 
 log = logging.getLogger(__name__)
 
@@ -642,20 +641,10 @@ def _inside(root: Path, *parts: str) -> Path:
     return path
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file and a rename: never a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+def _not_written(item: Item, exc: Exception) -> Item:
+    """The item, with why it could not be written (a refusal's own words, or the disk's)."""
+    item.problem = str(exc) if isinstance(exc, _Refused) else _text("write_failed", why=_os_reason(exc))
+    return item
 
 
 def _index_rows(root: Path) -> list[dict]:
@@ -674,7 +663,7 @@ def _save_index(root: Path, rows: list[dict]) -> None:
     w = csv.DictWriter(out, fieldnames=INDEX_COLUMNS, extrasaction="ignore", lineterminator="\n")
     w.writeheader()
     w.writerows(_index_rows(root) + rows)
-    _atomic_write(root / ARCHIVE / INDEX, out.getvalue().encode("utf-8"))
+    safety.write_whole(root / ARCHIVE / INDEX, out.getvalue().encode("utf-8"))
 
 
 def _row(root: Path, item: Item, path: Path, collected_at: datetime, role: str, **origin) -> dict:
@@ -697,7 +686,7 @@ def _archive(root: Path, item: Item, rows: list[dict], now: datetime, role: str,
         root, ARCHIVE, item.student, item.module, _archive_path(root, *_key(item), item.mtime, item.sha256).name
     )
     if not path.exists():
-        _atomic_write(path, item.body)
+        safety.write_whole(path, item.body)
         rows.append(_row(root, item, path, now, role, **origin))
 
 
@@ -747,24 +736,16 @@ def write(root: Path, items: list[Item], archived: list[Item] = ()) -> list[Item
             if others:  # a module of several notebooks: the submission's time is its newest file's
                 with contextlib.suppress(OSError):
                     stamp = max(stamp, _submission_time(folder, target))
-            _atomic_write(target, item.body)
-            _atomic_write(folder / "timestamp.txt", stamp.isoformat(" ").encode("utf-8"))
+            safety.write_whole(target, item.body)
+            safety.write_whole(folder / "timestamp.txt", stamp.isoformat(" ").encode("utf-8"))
             rows.append(_row(root, item, target, now, "submitted"))
-        except _Refused as exc:
-            item.problem = str(exc)
-            failed.append(item)
-        except OSError as exc:
-            item.problem = _text("write_failed", why=_os_reason(exc))
-            failed.append(item)
+        except (_Refused, OSError) as exc:
+            failed.append(_not_written(item, exc))
     for item in archived:
         try:
             _archive(root, item, rows, now, item.role or "older")
-        except _Refused as exc:
-            item.problem = str(exc)
-            failed.append(item)
-        except OSError as exc:
-            item.problem = _text("write_failed", why=_os_reason(exc))
-            failed.append(item)
+        except (_Refused, OSError) as exc:
+            failed.append(_not_written(item, exc))
     with contextlib.suppress(OSError, _Refused):
         _save_index(root, rows)
     return failed

@@ -400,20 +400,6 @@ def forget_done(root: Path) -> bool:
     return True
 
 
-def _copy_db(source: Path, target: Path) -> None:
-    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    src = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True, timeout=BUSY_TIMEOUT)
-    try:
-        dst = sqlite3.connect(tmp)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
-    os.replace(tmp, target)
-
-
 def restore(root: Path, state: str) -> list[str]:
     """Keep the broken gradebook aside, put the newest intact backup in its place, add the roster's
     officials back; what was done, and which submissions to grade again (with the command)."""
@@ -427,7 +413,7 @@ def restore(root: Path, state: str) -> list[str]:
         done.append(t("doctor.repair.moved_aside", damaged=damaged.name))
     if backup is None:
         return [*done, t("doctor.repair.no_backup")]  # what to run next: the check after the repair says
-    _copy_db(backup, db)
+    safety.copy_db(backup, db, timeout=BUSY_TIMEOUT)
     when = datetime.fromtimestamp(_backup_time(backup), UTC).strftime("%Y-%m-%d %H:%M:%S")
     done.append(t("doctor.repair.restored", backup=backup.relative_to(root), when=when))
     try:

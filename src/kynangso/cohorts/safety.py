@@ -51,14 +51,39 @@ def grading_lock(root: Path, verb: str = "grade"):
         os.close(fd)  # closing releases the lock
 
 
-def write_whole(path: Path, text: str) -> None:
-    """Write `path` so that a reader (or a crash) sees the old file or the new one, never half."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with open(tmp, "w", encoding="utf-8", newline="") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+def write_whole(path: Path, data: str | bytes) -> None:
+    """Write `path` (text as UTF-8) so that a reader, or a crash, sees the old file or the new one,
+    never half of it: a temporary file beside it, flushed to disk, then renamed."""
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data.encode("utf-8") if isinstance(data, str) else data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def copy_db(source: Path, target: Path, timeout: float = 60) -> None:
+    """Copy an SQLite database with SQLite's online backup (consistent even while another process
+    uses it), through a temporary file renamed into place."""
+    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    src = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True, timeout=timeout)
+    try:
+        dst = sqlite3.connect(tmp)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    os.replace(tmp, target)
 
 
 def backup(root: Path) -> Path | None:
@@ -71,17 +96,7 @@ def backup(root: Path) -> Path | None:
     folder.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     out = folder / f"gradebook-{stamp}.db"
-    tmp = out.with_suffix(".db.tmp")
-    src = sqlite3.connect(db.resolve().as_uri() + "?mode=ro", uri=True, timeout=60)
-    try:
-        dst = sqlite3.connect(tmp)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
-    os.replace(tmp, out)
+    copy_db(db, out)
     for old in backups(root)[KEEP_BACKUPS:]:
         old.unlink(missing_ok=True)
     return out

@@ -12,7 +12,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 
@@ -85,8 +85,9 @@ def learner_tree() -> Path:
     return out
 
 
+@cache
 def venv(role: str = "learner") -> Path:
-    """The shared venv of a role (made when missing): this environment's third-party packages, and
+    """The shared venv of a role (made when missing, brought up to date once per process): this environment's third-party packages, and
     for officials the learners' copy of the package (learner_tree), for the instructor the course's
     own (with the answer key the grader needs)."""
     folder = SHARED / f"venv-{role}"
