@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from kynangso.hub import env
+
 from conftest import ROOT
 
 USER = "kns-giangvien"
@@ -93,24 +95,10 @@ def _make_user() -> pwd.struct_passwd:
         return pwd.getpwnam(USER)
 
 
-def _reachable(path: Path) -> bool:
-    return all(p.stat().st_mode & 0o001 for p in [path, *path.parents] if p.is_dir())
-
-
 def _python() -> Path:
-    """A Python every user can run, the same CPython as the tests': this one, or a copy of its
-    runtime in /opt when it lives where others cannot go."""
-    base = Path(sys.base_prefix).resolve()
-    exe = base / "bin" / f"python{sys.version_info.major}.{sys.version_info.minor}"
-    if _reachable(base):
-        return exe
-    copy = Path("/opt") / f"kns-python-{sys.version_info.major}.{sys.version_info.minor}.{sys.version_info.micro}"
-    if not (copy / "bin" / exe.name).exists():
-        tmp = copy.with_name(copy.name + ".tmp")
-        shutil.rmtree(tmp, ignore_errors=True)
-        shutil.copytree(base, tmp, symlinks=True, ignore=shutil.ignore_patterns("site-packages", "test", "__pycache__"))
-        tmp.rename(copy)
-    return copy / "bin" / exe.name
+    """A Python every user can run, the same CPython as the tests' (the hub's: kynangso.hub.env)."""
+    v = sys.version_info
+    return env.runtime() / "bin" / f"python{v.major}.{v.minor}"
 
 
 def _make_venv(home: Path, uid: int, gid: int) -> Path:
@@ -132,9 +120,7 @@ def _make_venv(home: Path, uid: int, gid: int) -> Path:
 
 
 def _runtime_env() -> dict:
-    """What the copied runtime needs to find its own library (its RUNPATH names the original)."""
-    lib = _python().parent.parent / "lib"
-    return {**os.environ, "LD_LIBRARY_PATH": str(lib)}
+    return {**os.environ, **env.runtime_env()}
 
 
 def instructor(tmp_home: Path) -> Instructor:
