@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 # nbgrader shells out to `alembic`: the venv's bin must be on PATH for every call.
 RUN    := PATH="$(BIN):$$PATH"
 
-.PHONY: setup demo test test-fast lint check build clean
+.PHONY: setup demo test test-fast lint check build guide-pictures clean
 
 setup: $(STAMP)
 
@@ -38,6 +38,11 @@ check: setup
 
 build: setup
 	$(RUN) $(BIN)/kynangso build
+
+# The learners' guide's pictures, from the browser test's last run (test-artifacts/hub/huong-dan/)
+guide-pictures:
+	test -d test-artifacts/hub/huong-dan || { echo "run the browser test first: make test"; exit 1; }
+	mkdir -p course/hinh/hub && cp test-artifacts/hub/huong-dan/*.png course/hinh/hub/
 
 clean:
 	rm -rf $(VENV) cohorts .pytest_cache

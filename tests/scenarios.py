@@ -62,6 +62,13 @@ class Released:
 
 def public_passing_mistake(source):
     """A recorded mistake that the public tests accept (so only hidden tests can catch it)."""
+    for found in _public_passing(source):
+        return found
+    pytest.fail("no recorded mistake passes the public tests: a fails-hidden scenario needs one")
+
+
+def _public_passing(source):
+    """The recorded mistakes that their question's public tests accept, in notebook order."""
     candidates = []
     for q in nbm.questions(source).values():
         for a in q.answers:
@@ -70,5 +77,21 @@ def public_passing_mistake(source):
     runs = execute.run_all([c[3] for c in candidates])
     for (q, a, code, _), run in zip(candidates, runs, strict=True):
         if all(execute.passed(run.nb.cells[t]) for t in q.tests):
-            return q, a, code
-    pytest.fail("no recorded mistake passes the public tests: a fails-hidden scenario needs one")
+            yield q, a, code
+
+
+def isolated_mistake(source):
+    """A recorded mistake that the public tests of the whole notebook accept (Validate says
+    "Success") and that costs only its own question: (question, answer cell, code, points lost),
+    the points counted from the test cells that fail when the whole notebook runs with its hidden
+    tests."""
+    last = len(source.cells) - 1
+    for q, a, code in _public_passing(source):
+        [public, full] = execute.run_all(
+            [release.variant(source, a, code, last, public_only=True), release.variant(source, a, code, last)]
+        )
+        tests = [i for i, c in enumerate(source.cells) if nbm.is_test(c)]
+        failed = [i for i in tests if not execute.passed(full.nb.cells[i])]
+        if failed and set(failed) <= set(q.tests) and all(execute.passed(public.nb.cells[i]) for i in tests):
+            return q, a, code, sum(float(nbm.nbgrader(source.cells[i])["points"]) for i in failed)
+    pytest.fail("no recorded mistake passes every public test and costs only its own question")

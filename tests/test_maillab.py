@@ -126,3 +126,15 @@ def test_mail_server_command_for_instructors(tmp_path):
     [saved] = list(tmp_path.glob("*.eml"))
     assert email.message_from_bytes(saved.read_bytes(), policy=email.policy.default)["Subject"] == SUBJECT
     assert not maillab._port_open("127.0.0.1", port)
+
+
+def test_knows_which_user_a_connection_comes_from():
+    """The lab serves only its own user on a shared server: it reads the client's owner from the
+    kernel's socket table (the refusal of another user's program is tested on the hub, with two
+    officials' system users: test_hub_browser)."""
+    import os
+    import socket
+
+    with maillab.MailLab() as lab, socket.create_connection((lab.host, lab.port)) as client:
+        assert maillab.peer_uid(client.getsockname(), (lab.host, lab.port)) == os.getuid()
+        assert maillab.peer_uid(client.getsockname(), (lab.host, lab.port + 1)) is None  # not this connection

@@ -9,6 +9,9 @@
 It listens on 127.0.0.1 only and refuses to bind anywhere else. It never relays: it keeps what it
 receives in memory (and, if asked, as .eml files in a folder), and refuses recipients outside the
 reserved names the course uses (.example, .test, .invalid), as a real server refuses to relay.
+On a shared server (the district hub, where every official's kernel shares 127.0.0.1) it serves
+only its own user: a connection from another system user's program is refused, so nobody drops
+mail into a colleague's mailbox.
 Also the `kynangso mail-server` verb, for an instructor's demo. What learners and instructors read
 (errors, the server's replies, the verb's help and output) is in the message catalogue
 (`library.maillab.*`).
@@ -18,7 +21,9 @@ from __future__ import annotations
 
 import email
 import email.policy
+import os
 import socket
+import struct
 import threading
 import time
 from dataclasses import dataclass, field
@@ -95,11 +100,41 @@ def _is_local(address: str) -> bool:
     return domain.endswith(LOCAL_SUFFIXES)
 
 
+def peer_uid(peer: tuple, server: tuple) -> int | None:
+    """The system user owning the client end of a loopback TCP connection (Linux: the kernel's
+    socket table, /proc/net/tcp, which every user can read); None where that cannot be known."""
+
+    def key(address):
+        host, port = address[0], address[1]
+        return f"{struct.unpack('<I', socket.inet_aton(host))[0]:08X}:{port:04X}"
+
+    try:
+        with open("/proc/net/tcp", encoding="ascii") as f:
+            next(f)
+            rows = [line.split() for line in f]
+        client, ours = key(peer), key(server)
+    except (OSError, ValueError, IndexError, StopIteration):
+        return None
+    for row in rows:
+        if len(row) > 7 and row[1] == client and row[2] == ours:
+            return int(row[7])
+    return None
+
+
 class _Handler:
-    def __init__(self, mailbox: Mailbox):
+    def __init__(self, mailbox: Mailbox, host: str, port: int):
         self.mailbox = mailbox
+        self.address = (host, port)
 
     # aiosmtpd's hooks: it passes the server and the session first, positionally
+    async def handle_MAIL(self, _server, session, envelope, address, mail_options):
+        uid = peer_uid(session.peer, self.address) if isinstance(session.peer, tuple) else None
+        if uid is not None and uid != os.getuid():
+            return "550 5.7.1 " + messages.text("library.maillab.other_user")
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
     async def handle_RCPT(self, _server, _session, envelope, address, _rcpt_options):
         if not _is_local(address):
             return "550 5.7.1 " + messages.text("library.maillab.relay_denied")
@@ -148,7 +183,7 @@ class MailLab:
         if _port_open(self.host, self.port):
             raise LabError(messages.text("library.maillab.port_taken", port=self.port))
         self._controller = Controller(
-            _Handler(self.mailbox),
+            _Handler(self.mailbox, self.host, self.port),
             hostname=self.host,
             port=self.port,
             server_hostname="thuc-hanh.vinhtuong.example",

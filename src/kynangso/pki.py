@@ -253,8 +253,11 @@ class TrainingPKI:
         (self.folder / "goc.pem").write_bytes(_pem(self.root))
         (self.folder / "ca-cap.pem").write_bytes(_pem(self.ca))
         for name, key in (("goc.key", self.root_key), ("ca-cap.key", self.ca_key)):
-            (self.folder / name).write_bytes(_key_pem(key))
-            (self.folder / name).chmod(0o600)
+            # made 0600 from the start: on a shared server no other user can read it even for a moment
+            fd = os.open(self.folder / name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as f:
+                f.write(_key_pem(key))
+            (self.folder / name).chmod(0o600)  # a file that was already there keeps its old mode otherwise
         (self.folder / "thu-hoi.json").write_text(
             json.dumps([{"serial": r.serial, "when": r.when.isoformat()} for r in self.revoked]), encoding="utf-8"
         )

@@ -44,8 +44,23 @@ FONT_DIR_ENV = "KYNANGSO_FONT_DIR"
 @lru_cache(maxsize=1)
 def _font_path() -> str:
     """DejaVu Sans rescaled (`make_font`), in the folder the grader shares with its kernels, or else
-    in the temporary folder: made once per machine."""
-    return str(make_font(Path(os.environ.get(FONT_DIR_ENV) or tempfile.gettempdir())))
+    in a temporary folder of this user's own: made once per user and machine (on a shared server,
+    one official's file is never another's to read or replace)."""
+    return str(make_font(Path(os.environ.get(FONT_DIR_ENV) or own_temp())))
+
+
+def own_temp() -> Path:
+    """A folder under the temporary folder that only this user owns and writes (made if missing);
+    a fresh one if another user took the name first."""
+    folder = Path(tempfile.gettempdir()) / f"kynangso-{os.getuid()}"
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        st = folder.lstat()
+        if folder.is_symlink() or st.st_uid != os.getuid() or st.st_mode & 0o022:
+            raise PermissionError(folder)
+    except OSError:
+        return Path(tempfile.mkdtemp(prefix="kynangso-"))
+    return folder
 
 
 def make_font(folder: Path) -> Path:

@@ -164,6 +164,9 @@ def run(args) -> int:
     if not shutil.which("setpriv") or not shutil.which("useradd"):
         print(t("hub.needs_tools"), file=sys.stderr)
         return 2
+    # systemd stops a service with SIGTERM: stop the hub and its servers as Ctrl-C does (the hub runs
+    # in a session of its own, so it would outlive this process otherwise)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     hub = prepare(args.name, args.instructor, args.new_passwords)
     proc, url = start(args.name, hub, args.port)
     for line in hub.warnings:
