@@ -478,3 +478,47 @@ def test_two_officials_run_the_mail_and_signature_labs_at_once(hub):
         assert r["font"] == [f"/tmp/kynangso-{uid}", uid], r
         folders.add(r["folder"][0])
     assert len(folders) == 2
+
+
+def test_the_hub_verb_stops_its_hub_and_servers_on_sigterm(hub):
+    """`kynangso hub` under systemd is stopped with SIGTERM: the hub it started (in a session of
+    its own) and the proxy stop with it, and the port is free again. A cohort of its own, so the
+    shared hub of the other tests is untouched."""
+    import signal
+    import socket
+    import sys
+    import time
+
+    users = ["hv9103", "kns-gvhub2"]
+    for name in users:
+        subprocess.run(["userdel", "--remove", name], capture_output=True)
+    roster.create("hubstop", write_roster(hub["work"] / "roster-stop.csv", users[:1]))
+    port = config.free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kynangso.cli", "hub", "hubstop", "--port", str(port), "--instructor", users[1]],
+        env={**os.environ, "KYNANGSO_COHORTS": str(hub["cohorts"])},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        seen = ""
+        while f"127.0.0.1:{port}" not in seen:  # the verb prints the hub's address once it answers
+            line = proc.stdout.readline()
+            assert line, seen + (proc.stdout.read() or "")
+            seen += line
+        pid = int((config.state_dir("hubstop") / "jupyterhub.pid").read_text())
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=60) == 0, proc.stdout.read()
+        deadline = time.monotonic() + 10
+        while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not Path(f"/proc/{pid}").exists(), "the hub outlived the verb"
+        with socket.socket() as s:
+            assert s.connect_ex(("127.0.0.1", port)) != 0, "something still listens on the hub's port"
+    finally:
+        proc.kill()
+        for name in users:
+            subprocess.run(["userdel", "--remove", name], capture_output=True)
+        shutil.rmtree(config.exchange_root("hubstop"), ignore_errors=True)
+        shutil.rmtree(config.state_dir("hubstop"), ignore_errors=True)
