@@ -45,33 +45,96 @@ MEASURED_SERVER_MIB = 157  # README: benchmarks/bench_hub_load.py, one idle serv
 # the deployment chooses (a file, a service).
 VERIFIED_KEYS = {
     "custom",
-    "cull", "cull.enabled", "cull.timeout", "cull.every", "cull.concurrency", "cull.users",
-    "cull.maxAge", "cull.adminUsers", "cull.removeNamedServers",
-    "debug", "debug.enabled",
-    "hub", "hub.baseUrl", "hub.config", "hub.extraConfig", "hub.extraEnv", "hub.loadRoles",
-    "hub.existingSecret", "hub.image", "hub.image.name", "hub.image.tag",
-    "hub.db", "hub.db.type", "hub.db.pvc", "hub.db.pvc.storage", "hub.db.pvc.storageClassName",
-    "hub.extraFiles", "hub.extraFiles.*", "hub.extraFiles.*.mountPath", "hub.extraFiles.*.stringData",
-    "hub.services", "hub.services.*", "hub.services.*.url", "hub.services.*.api_token",
-    "hub.services.*.admin", "hub.services.*.name",
-    "ingress", "ingress.enabled", "ingress.hosts", "ingress.tls", "ingress.annotations",
-    "prePuller", "prePuller.hook", "prePuller.hook.enabled", "prePuller.continuous",
+    "cull",
+    "cull.enabled",
+    "cull.timeout",
+    "cull.every",
+    "cull.concurrency",
+    "cull.users",
+    "cull.maxAge",
+    "cull.adminUsers",
+    "cull.removeNamedServers",
+    "debug",
+    "debug.enabled",
+    "hub",
+    "hub.baseUrl",
+    "hub.config",
+    "hub.extraConfig",
+    "hub.extraEnv",
+    "hub.loadRoles",
+    "hub.existingSecret",
+    "hub.image",
+    "hub.image.name",
+    "hub.image.tag",
+    "hub.db",
+    "hub.db.type",
+    "hub.db.pvc",
+    "hub.db.pvc.storage",
+    "hub.db.pvc.storageClassName",
+    "hub.extraFiles",
+    "hub.extraFiles.*",
+    "hub.extraFiles.*.mountPath",
+    "hub.extraFiles.*.stringData",
+    "hub.services",
+    "hub.services.*",
+    "hub.services.*.url",
+    "hub.services.*.api_token",
+    "hub.services.*.admin",
+    "hub.services.*.name",
+    "ingress",
+    "ingress.enabled",
+    "ingress.hosts",
+    "ingress.tls",
+    "ingress.annotations",
+    "prePuller",
+    "prePuller.hook",
+    "prePuller.hook.enabled",
+    "prePuller.continuous",
     "prePuller.continuous.enabled",
-    "proxy", "proxy.https", "proxy.https.enabled", "proxy.https.type", "proxy.https.hosts",
-    "proxy.https.letsencrypt", "proxy.https.letsencrypt.contactEmail", "proxy.service",
-    "proxy.service.type", "proxy.service.loadBalancerIP",
-    "scheduling", "scheduling.userScheduler", "scheduling.userScheduler.enabled",
-    "singleuser", "singleuser.image", "singleuser.image.name", "singleuser.image.tag",
-    "singleuser.image.pullPolicy", "singleuser.defaultUrl", "singleuser.cmd", "singleuser.startTimeout",
-    "singleuser.uid", "singleuser.fsGid", "singleuser.extraEnv", "singleuser.profileList",
-    "singleuser.memory", "singleuser.memory.guarantee", "singleuser.memory.limit",
-    "singleuser.cpu", "singleuser.cpu.guarantee", "singleuser.cpu.limit",
-    "singleuser.networkPolicy", "singleuser.networkPolicy.enabled",
-    "singleuser.storage", "singleuser.storage.type", "singleuser.storage.capacity",
-    "singleuser.storage.homeMountPath", "singleuser.storage.extraVolumes",
-    "singleuser.storage.extraVolumeMounts", "singleuser.storage.dynamic",
+    "proxy",
+    "proxy.https",
+    "proxy.https.enabled",
+    "proxy.https.type",
+    "proxy.https.hosts",
+    "proxy.https.letsencrypt",
+    "proxy.https.letsencrypt.contactEmail",
+    "proxy.service",
+    "proxy.service.type",
+    "proxy.service.loadBalancerIP",
+    "scheduling",
+    "scheduling.userScheduler",
+    "scheduling.userScheduler.enabled",
+    "singleuser",
+    "singleuser.image",
+    "singleuser.image.name",
+    "singleuser.image.tag",
+    "singleuser.image.pullPolicy",
+    "singleuser.defaultUrl",
+    "singleuser.cmd",
+    "singleuser.startTimeout",
+    "singleuser.uid",
+    "singleuser.fsGid",
+    "singleuser.extraEnv",
+    "singleuser.profileList",
+    "singleuser.memory",
+    "singleuser.memory.guarantee",
+    "singleuser.memory.limit",
+    "singleuser.cpu",
+    "singleuser.cpu.guarantee",
+    "singleuser.cpu.limit",
+    "singleuser.networkPolicy",
+    "singleuser.networkPolicy.enabled",
+    "singleuser.storage",
+    "singleuser.storage.type",
+    "singleuser.storage.capacity",
+    "singleuser.storage.homeMountPath",
+    "singleuser.storage.extraVolumes",
+    "singleuser.storage.extraVolumeMounts",
+    "singleuser.storage.dynamic",
     "singleuser.storage.dynamic.storageClass",
-    "singleuser.extraFiles", "singleuser.extraFiles.*", "singleuser.extraFiles.*.mountPath",
+    "singleuser.extraFiles",
+    "singleuser.extraFiles.*",
+    "singleuser.extraFiles.*.mountPath",
     "singleuser.extraFiles.*.stringData",
 }
 # Objects the schema leaves open (additionalProperties: true, or Kubernetes' own syntax): what is
@@ -161,7 +224,7 @@ def test_install_script_parses_and_is_strict():
     assert proc.returncode == 0, proc.stderr
     text = script.read_text(encoding="utf-8")
     assert "set -euo pipefail" in text
-    assert "make -C \"$PREFIX\" setup" in text
+    assert 'make -C "$PREFIX" setup' in text
     assert re.search(r"^setup:", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M), "Makefile lost `setup`"
     # the verbs and options it calls exist (argparse exits on an unknown one)
     cli.parser("cohort").parse_args(["cohort", "k2026", "--roster", "ds.csv"])
@@ -220,18 +283,24 @@ def test_nginx_site_passes_websockets_and_uploads_to_the_loopback_hub(tmp_path):
     nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
     if not nginx:
         return  # the text checks above still ran; `nginx -t` needs nginx (apt-get install nginx-light)
+    import datetime
+
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import NameOID
-    import datetime
 
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "hub.vinhtuong.example")])
     now = datetime.datetime.now(datetime.UTC)
     cert = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-        .serial_number(1).not_valid_before(now).not_valid_after(now + datetime.timedelta(days=1))
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(now)
+        .not_valid_after(now + datetime.timedelta(days=1))
         .sign(key, hashes.SHA256())
     )
     (tmp_path / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
@@ -239,14 +308,21 @@ def test_nginx_site_passes_websockets_and_uploads_to_the_loopback_hub(tmp_path):
         key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     )
     live = "/etc/letsencrypt/live/hub.vinhtuong.example/"
-    site = site.replace(live + "fullchain.pem", str(tmp_path / "cert.pem")).replace(live + "privkey.pem", str(tmp_path / "key.pem"))
+    site = site.replace(live + "fullchain.pem", str(tmp_path / "cert.pem")).replace(
+        live + "privkey.pem", str(tmp_path / "key.pem")
+    )
     (tmp_path / "site.conf").write_text(site, encoding="utf-8")
     (tmp_path / "nginx.conf").write_text(
         f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
         f"http {{\n access_log off;\n client_body_temp_path {tmp_path}/body;\n include {tmp_path}/site.conf;\n}}\n",
         encoding="utf-8",
     )
-    proc = subprocess.run([nginx, "-t", "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)], capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [nginx, "-t", "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
 
 
@@ -259,14 +335,19 @@ def test_caddyfile_proxies_the_loopback_hub():
         return  # `caddy validate` needs caddy (apt-get install caddy)
     proc = subprocess.run(
         [caddy, "validate", "--config", str(DISTRICT / "Caddyfile"), "--adapter", "caddyfile"],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 def test_idle_culler_lines_add_the_service_and_only_its_scopes():
     c = Config()
-    exec(compile((DISTRICT / "idle-culler.py").read_text(encoding="utf-8"), "idle-culler.py", "exec"), {"get_config": lambda: c, "c": c})
+    exec(
+        compile((DISTRICT / "idle-culler.py").read_text(encoding="utf-8"), "idle-culler.py", "exec"),
+        {"get_config": lambda: c, "c": c},
+    )
     loaded = PyFileConfigLoader("idle-culler.py", path=str(DISTRICT)).load_config()
     for cfg in (c, loaded):
         services = cfg.JupyterHub.services.get_value([])
@@ -343,7 +424,9 @@ def test_every_helm_key_is_one_the_chart_has(name):
 
 
 def test_unknown_helm_key_is_caught():
-    assert _unknown_keys({"singleuser": {"memory": {"limt": "1G"}}}, VERIFIED_KEYS, OPEN_KEYS) == ["singleuser.memory.limt"]
+    assert _unknown_keys({"singleuser": {"memory": {"limt": "1G"}}}, VERIFIED_KEYS, OPEN_KEYS) == [
+        "singleuser.memory.limt"
+    ]
 
 
 def test_helm_extra_config_sets_groups_and_the_instructor_image(tmp_path, monkeypatch):
@@ -473,4 +556,3 @@ def test_guides_are_nfc_and_name_every_deploy_file():
         assert missing == [], f"{guide.name} does not mention {missing}"
     assert str(MEASURED_SERVER_MIB) + " MiB" in GUIDES["district-server"].read_text(encoding="utf-8")
     assert "1225" in GUIDES["province-k8s"].read_text(encoding="utf-8")
-

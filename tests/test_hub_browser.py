@@ -60,6 +60,7 @@ def _remove_users():
 def hub():
     _needs()
     _remove_users()  # a run that was killed may have left them, with what they fetched
+    shutil.rmtree(config.SRV / "hub" / "hub", ignore_errors=True)  # and the hub's database of users
     mp = pytest.MonkeyPatch()
     work = Path(tempfile.mkdtemp(prefix="kns-hub-", dir="/srv" if os.access("/srv", os.W_OK) else None))
     work.chmod(0o755)
@@ -348,6 +349,15 @@ def test_two_officials_fetch_validate_submit_and_read_their_feedback(hub):
         # the instructor grades the written answers by hand in Formgrader, in the browser
         teacher = browser.new_context(viewport={"width": 1280, "height": 800}, locale="vi-VN").new_page()
         login(teacher, url, h.instructor, h.passwords[h.instructor])
+        # the instructor sees the class on the hub's admin page (to open an official's server and
+        # help); an official does not
+        teacher.goto(url + "hub/admin")
+        for who in OFFICIALS:
+            teacher.wait_for_selector(f"text={who}", timeout=WAIT)
+        teacher.screenshot(path=str(SHOTS / "5-admin-page.png"))
+        refused = pages[OFFICIALS[0]].context.new_page()
+        assert refused.goto(url + "hub/admin").status == 403
+        refused.close()
         written = grade_written_answers(teacher, url, h.instructor)
         with course.gradebook(hub["root"]) as gb:
             by_hand = {s.student.id: s.score for s in gb.assignment_submissions(MODULE)}

@@ -82,6 +82,9 @@ c.JupyterHub.pid_file = "{state / "jupyterhub.pid"}"
 c.JupyterHub.authenticator_class = "pam"
 c.PAMAuthenticator.open_sessions = False
 c.Authenticator.allowed_users = {set(learners) | {instructor}!r}
+# the roster alone says who logs in: an official taken off it is not let in because the hub's
+# database still knows them (JupyterHub 5+ lets such users in unless told otherwise)
+c.Authenticator.allow_existing_users = False
 c.JupyterHub.spawner_class = "localprocess"
 c.Spawner.cmd = [{str(python)!r}, "-m", "jupyterhub.singleuser"]
 c.Spawner.environment = {server_env!r}
@@ -103,6 +106,15 @@ c.JupyterHub.load_groups = {{
     "formgrade-{course}": {{"users": [{instructor!r}]}},
     "nbgrader-{course}": {{"users": {sorted(learners)!r}}},
 }}
+# the instructor's role: see the class on the admin page and open an official's server to help
+# them (a sticking cell, a lost file); not to add or remove users, which `kynangso hub` does
+c.JupyterHub.load_roles = [{{
+    "name": "giang-vien-{course}",
+    "description": "Giảng viên của khóa {course}",
+    "users": [{instructor!r}],
+    "scopes": ["self", "admin-ui", "list:users!group=nbgrader-{course}", "read:users!group=nbgrader-{course}",
+               "access:servers!group=nbgrader-{course}", "read:groups"],
+}}]
 c.JupyterHub.shutdown_on_logout = False
 c.JupyterHub.cleanup_servers = True
 """
