@@ -105,6 +105,20 @@ def as_instructor(h, cohorts, *argv, timeout=600):
     )
 
 
+def as_official(official, *argv):
+    """The hub's learner Python, as the official's own system user in their home."""
+    user = pwd.getpwnam(official)
+    return subprocess.run(
+        ["setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--init-groups"]
+        + [str(env.venv("learner") / "bin" / "python"), *argv],
+        env={**env.server_env("learner"), "HOME": user.pw_dir, "USER": official},
+        cwd=user.pw_dir,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
 def answers_for(official, module):
     """The official's answers to a module and the points they lose: the model solution (0), or it
     with a mistake that Validate accepts and the hidden tests catch."""
@@ -312,11 +326,18 @@ def test_two_officials_fetch_validate_submit_and_read_their_feedback(hub):
                 page.wait_for_selector(f"#submitted_assignments_list .list_item:has-text('{module}')", timeout=WAIT)
             page.screenshot(path=str(SHOTS / f"3-submitted-{who}.png"))
 
+        # one official submits their own work under the other's id, as nbgrader lets anyone do
+        forger, victim = OFFICIALS[1], OFFICIALS[0]
+        forged = as_official(forger, "-m", "nbgrader", "submit", MODULE, f"--student={victim}")
+        assert forged.returncode == 0, forged.stderr[-2000:]
+
         # the instructor, as their own ordinary user: grade (collecting from the exchange), feedback
         chosen = [arg for m in MODULES for arg in ("--module", m)]
         graded = as_instructor(h, hub["cohorts"], "grade", "hub", *chosen, "--no-progress")
         assert graded.returncode == 0, graded.stdout[-2000:] + graded.stderr[-2000:]
         assert "qua JupyterHub" in graded.stdout
+        assert f"mang mã {victim}" in graded.stderr and f"tài khoản {forger}" in graded.stderr, graded.stderr[-2000:]
+        assert [p.name.split("+")[0] for p in (hub["root"] / "forged").iterdir()] == [victim]
         fed = as_instructor(h, hub["cohorts"], "feedback", "hub", *chosen, "--no-progress")
         assert fed.returncode == 0, fed.stdout[-2000:] + fed.stderr[-2000:]
         with open(hub["root"] / "grades.csv", encoding="utf-8") as f:
@@ -372,21 +393,13 @@ def test_two_officials_fetch_validate_submit_and_read_their_feedback(hub):
 def test_an_official_server_has_the_library_but_not_the_answer_key(hub):
     """What an official's own server can import: the course's library and data, never the answer
     key (kynangso.key, datasets/dap-an), which only the instructor's grader has."""
-    user = pwd.getpwnam(OFFICIALS[0])
-    python = env.venv("learner") / "bin" / "python"
     code = (
         "import importlib.util, kynangso, os\n"
         "from kynangso.data import load\n"
         "print(len(load('don_vi')), importlib.util.find_spec('kynangso.key') is None,\n"
         "      os.path.isdir(os.path.join(os.environ['KYNANGSO_DATA'], 'dap-an')))\n"
     )
-    proc = subprocess.run(
-        ["setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--init-groups", str(python), "-c", code],
-        env={**env.server_env("learner"), "HOME": user.pw_dir},
-        cwd=user.pw_dir,
-        capture_output=True,
-        text=True,
-    )
+    proc = as_official(OFFICIALS[0], "-c", code)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.split() == ["28", "True", "False"], proc.stdout
 
@@ -499,14 +512,19 @@ def test_the_hub_verb_stops_its_hub_and_servers_on_sigterm(hub):
     import sys
     import time
 
+    import psutil
+
     users = ["hv9103", "kns-gvhub2"]
     for name in users:
         subprocess.run(["userdel", "--remove", name], capture_output=True)
     roster.create("hubstop", write_roster(hub["work"] / "roster-stop.csv", users[:1]))
     port = config.free_port()
+    added = hub["work"] / "hub.d"  # the district's additions, as install.sh puts them in /etc/kynangso/hub.d
+    added.mkdir()
+    shutil.copy(ROOT / "deploy" / "district-server" / "idle-culler.py", added)
     proc = subprocess.Popen(
         [sys.executable, "-m", "kynangso.cli", "hub", "hubstop", "--port", str(port), "--instructor", users[1]],
-        env={**os.environ, "KYNANGSO_COHORTS": str(hub["cohorts"])},
+        env={**os.environ, "KYNANGSO_COHORTS": str(hub["cohorts"]), "KYNANGSO_HUB_D": str(added)},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -518,12 +536,21 @@ def test_the_hub_verb_stops_its_hub_and_servers_on_sigterm(hub):
             assert line, seen + (proc.stdout.read() or "")
             seen += line
         pid = int((config.state_dir("hubstop") / "jupyterhub.pid").read_text())
+        culler = []
+        deadline = time.monotonic() + 30
+        while not culler and time.monotonic() < deadline:  # the idle culler, a service the hub runs
+            culler = [
+                p for p in psutil.process_iter(["cmdline"]) if "jupyterhub_idle_culler" in (p.info["cmdline"] or [])
+            ]
+            time.sleep(0.3)
+        assert culler, (config.state_dir("hubstop") / "jupyterhub.log").read_text()[-3000:]
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=60) == 0, proc.stdout.read()
         deadline = time.monotonic() + 10
         while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
             time.sleep(0.2)
         assert not Path(f"/proc/{pid}").exists(), "the hub outlived the verb"
+        assert not any(p.is_running() for p in culler), "the idle culler outlived the hub"
         with socket.socket() as s:
             assert s.connect_ex(("127.0.0.1", port)) != 0, "something still listens on the hub's port"
     finally:

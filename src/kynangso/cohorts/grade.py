@@ -325,7 +325,9 @@ def run(args) -> int:
     if not modules:
         print(t("cohorts.grade.nothing_released", name=root.name), file=sys.stderr)
         return 2
-    for m, (ok, tail) in exchange.collect(root, [m.id for m in modules]).items():
+    for m, (ok, tail, forged) in exchange.collect(root, [m.id for m in modules]).items():
+        for said in forged:
+            print(said, file=sys.stderr)
         print(t("cohorts.exchange.collected" if ok else "cohorts.exchange.collect_failed", module=m, detail=tail))
     try:
         grades, report, rows = grade(

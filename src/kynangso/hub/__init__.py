@@ -5,8 +5,9 @@ cohort's instructor logs in to the same hub for Formgrader.
 
 This room owns the hub's environment (`env`: a Python every user can run), its people (`accounts`:
 one system user per official, generated passwords, each home's Jupyter settings) and its
-configuration (`config`: JupyterHub's and the nbgrader settings every server reads); the verb
-(`serve`) prepares them and runs the hub until Ctrl-C. It may import the learners' library,
+configuration (`config`: JupyterHub's and the nbgrader settings every server reads, plus the
+district's own additions from /etc/kynangso/hub.d/); the verb (`serve`) prepares them and runs the
+hub until Ctrl-C or SIGTERM (systemd). It may import the learners' library,
 kynangso.authoring and kynangso.cohorts (the cohort, its roster, its exchange); only the front
 door (kynangso.cli) imports it.
 """

@@ -73,7 +73,12 @@ def lab_settings(user: pwd.struct_passwd) -> None:
 def learner_home(user: pwd.struct_passwd) -> None:
     lab_settings(user)
     _write(user, ".jupyter/labconfig/page_config.json", json.dumps({"disabledExtensions": LEARNER_HIDDEN}))
-    server = {"ServerApp": {"jpserver_extensions": {"nbgrader.server_extensions.formgrader": False}}}
+    server = {
+        "ServerApp": {"jpserver_extensions": {"nbgrader.server_extensions.formgrader": False}},
+        # a kernel left idle for an hour is stopped (its notebook stays saved): 300 officials'
+        # forgotten kernels would otherwise hold the server's memory all day
+        "MappingKernelManager": {"cull_idle_timeout": 3600, "cull_interval": 300, "cull_connected": False},
+    }
     _write(user, ".jupyter/jupyter_server_config.json", json.dumps(server))
 
 

@@ -4,6 +4,7 @@ user's server reads (the course and its exchange)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import sys
@@ -13,6 +14,9 @@ from ..authoring.settings import settings
 from . import env
 
 SRV = Path("/srv/kynangso")
+# the district's own additions to the hub's configuration (the idle culler, an HTTPS certificate,
+# another authenticator): every *.py there is loaded after the course's lines, in name order
+EXTRA = Path(os.environ.get("KYNANGSO_HUB_D") or "/etc/kynangso/hub.d")
 
 
 def free_port() -> int:
@@ -118,6 +122,8 @@ c.JupyterHub.load_roles = [{{
 c.JupyterHub.shutdown_on_logout = False
 c.JupyterHub.cleanup_servers = True
 """
+    for added in sorted(EXTRA.glob("*.py")) if EXTRA.is_dir() else []:
+        text += f"load_subconfig({str(added)!r})  # noqa: F821\n"
     path = state / "jupyterhub_config.py"
     text += extra
     path.write_text(text, encoding="utf-8")
