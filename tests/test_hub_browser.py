@@ -38,6 +38,7 @@ INSTRUCTOR = "kns-gvhub"  # not the ordinary-instructor tests' user: its ~/.jupy
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = ROOT / "test-artifacts" / "hub"
 WAIT = 120_000  # ms: a server's first start on a busy 2-core machine
+KERNEL_WAIT = 300_000  # ms: a kernel started and a whole notebook run, on a loaded machine
 
 
 def _needs():
@@ -156,6 +157,11 @@ def type_answer(page, code, shot):
         page.mouse.wheel(0, 400)
         page.wait_for_timeout(150)
     assert cell.count() == 1, cell.count()
+    # the notebook's kernel has started (restarting one that is still starting can hang it)
+    page.wait_for_function(
+        "() => /\\|\\s*Idle/.test(document.querySelector('#jp-main-statusbar')?.textContent || '')",
+        timeout=KERNEL_WAIT,
+    )
     cell.locator(".cm-content").click()
     page.keyboard.press("Control+a")
     page.keyboard.type(code.strip())
@@ -165,7 +171,7 @@ def type_answer(page, code, shot):
         """() => { const p = [...document.querySelectorAll(
                 ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt")];
             return p.length > 0 && p.every(e => /\\[\\d+\\]/.test(e.textContent)); }""",
-        timeout=WAIT,
+        timeout=KERNEL_WAIT,
     )
     page.keyboard.press("Control+s")
     page.wait_for_selector(".lm-TabBar-tab.jp-mod-current:not(.jp-mod-dirty)", timeout=WAIT)
@@ -213,8 +219,9 @@ def grade_written_answers(page, url, instructor) -> float:
         box = page.locator(f"input.score[id='{written_id}']")
         box.wait_for(timeout=WAIT)
         box.fill(f"{points:g}")
-        box.press("Tab")  # the change is saved as the field is left
-        page.wait_for_load_state("networkidle")
+        # the change is saved as the field is left: wait until the gradebook answered the save
+        with page.expect_response(lambda r: "/api/grade/" in r.url and r.request.method == "PUT", timeout=WAIT):
+            box.press("Tab")
         page.screenshot(path=str(SHOTS / f"6-formgrader-graded-{n}.png"))
         given = points
     return given
@@ -356,8 +363,13 @@ def test_two_officials_fetch_validate_submit_and_read_their_feedback(hub):
                 page.click(f"{item} button:has-text('Fetch Feedback')", timeout=WAIT)
                 page.click(f"{item} a:has-text('view feedback')", timeout=WAIT)
                 # it opens the feedback folder in the file browser: the official opens the page there
+                # (the listing shows this module's feedback folder, not the one opened before)
+                [stamp] = [d.name for d in (Path(pwd.getpwnam(who).pw_dir) / module / "feedback").iterdir()]
+                page.wait_for_selector(f".jp-BreadCrumbs:has-text('{stamp}')", timeout=WAIT)
                 page.dblclick(".jp-DirListing-item:has-text('bai-tap.html')", timeout=WAIT)
-                frame = page.frame_locator(".jp-HTMLViewer:visible iframe")
+                page.wait_for_selector(".jp-HTMLViewer", timeout=WAIT)
+                assert page.locator(".jp-HTMLViewer").count() == 1
+                frame = page.frame_locator(".jp-HTMLViewer iframe")
                 heading = frame.locator("h4:has-text('Score')").first
                 heading.wait_for(timeout=WAIT)
                 text = heading.inner_text()
@@ -366,7 +378,9 @@ def test_two_officials_fetch_validate_submit_and_read_their_feedback(hub):
                 assert m, text[:500]
                 row = rows[who, module]
                 assert (float(m.group(1)), float(m.group(2))) == (float(row["score"]), float(row["max_score"]))
-                page.keyboard.press("Alt+w")  # close the page's tab
+                # close the page, so the next module's page is the only one open
+                page.click(".lm-TabBar-tab:has-text('bai-tap.html') .lm-TabBar-tabCloseIcon")
+                page.wait_for_selector(".jp-HTMLViewer", state="detached", timeout=WAIT)
         # the instructor grades the written answers by hand in Formgrader, in the browser
         teacher = browser.new_context(viewport={"width": 1280, "height": 800}, locale="vi-VN").new_page()
         login(teacher, url, h.instructor, h.passwords[h.instructor])
