@@ -2,6 +2,7 @@
 form one registry, each with a Vietnamese description, and the trainers' guide lists them all."""
 
 import re
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -70,6 +71,89 @@ def test_answer_without_test_cell():
     assert ("tests", 2) in rules(nb)
 
 
+def with_tests(public: str, hidden: str = 'assert y == 2, "y đang sai: tính lại."'):
+    """The sample with its test cell made of `public` and `hidden` code."""
+    nb = sample()
+    nb.cells[3].source = f'"""Kiểm tra y."""\n{public}\n### BEGIN HIDDEN TESTS\n{hidden}\n### END HIDDEN TESTS'
+    return nb
+
+
+@pytest.mark.parametrize(
+    "public,hidden,line",
+    [
+        ('assert y == 2, "y đang sai."', "assert y == 2", 4),  # no message in the hidden part
+        ("assert y == 2", 'assert y == 2, "y đang sai."', 2),  # nor in the public part
+        ('assert y == 2, "y is wrong"', 'assert y == 2, "y đang sai."', 2),  # English
+        ('assert y == 2, "y sai roi, tinh lai"', 'assert y == 2, "y đang sai."', 2),  # typed without marks
+        ('assert y == 2, f"{y!r}"', 'assert y == 2, "y đang sai."', 2),  # nothing but the value
+        ('assert y == 2, ""', 'assert y == 2, "y đang sai."', 2),
+        ('for _x in [y]:\n    assert _x == 2, "x"', 'assert y == 2, "y đang sai."', 3),  # nested in a loop
+    ],
+)
+def test_every_assert_has_a_vietnamese_message(public, hidden, line):
+    nb = with_tests(public, hidden)
+    found = [p for p in check.static_problems(Path("x.ipynb"), nb) if p.rule == "assert-message"]
+    [p] = found
+    assert p.cell == 3 and f"dòng {line} của ô" in p.message
+    assert ("phần ẩn" if line == 4 else "phần công khai") in p.message
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        '"y đang là 3: chưa cộng x."',
+        'f"y đang là {y}: chưa cộng x."',
+        '(\n    f"y đang là {y}. "\n    "Gợi ý: cộng x."\n)',
+        '"y đang là " + str(y) + ", chưa đúng."',
+        "_vi_sao(y)",  # worded by a helper of the cell: read when it runs, not here
+    ],
+)
+def test_a_vietnamese_message_in_any_form_is_accepted(message):
+    nb = with_tests(f"assert y == 2, {message}", f"assert y > 1, {message}")
+    assert not [p for p in check.static_problems(Path("x.ipynb"), nb) if p.rule == "assert-message"]
+
+
+@pytest.mark.parametrize(
+    "public",
+    [
+        'assert isinstance(y, int), "y phải là số nguyên."',
+        'assert isinstance(y, int) and not isinstance(y, bool), "y phải là số nguyên."\n'
+        'assert type(y) is int, "y phải là số nguyên."',
+        'assert callable(f), "f phải là một hàm."\nassert hasattr(y, "x"), "y cần có x."',
+        'assert isinstance(y, list) and len(y) >= 1, "y là danh sách khác rỗng."\nassert 0 < len(y), "y trống."',
+        'for _c in y:\n    assert isinstance(_c, tuple) and len(_c) == 2 and all(isinstance(_x, str) for _x in _c), "cặp."',
+        'assert y, "y trống."\nassert y is not None, "y chưa có."',
+        'assert pd.api.types.is_bool_dtype(y["a"]), "cột a là đúng/sai."',
+        "_y = y  # chỉ chuẩn bị, không kiểm tra gì",
+    ],
+)
+def test_a_public_part_that_only_checks_types_is_reported(public):
+    nb = with_tests(public)
+    assert ("public-value", 3) in rules(nb)
+    p = [p for p in check.static_problems(Path("x.ipynb"), nb) if p.rule == "public-value"][0]
+    assert "chỉ xét kiểu" in p.message and "không lộ đáp án" in p.message
+
+
+@pytest.mark.parametrize(
+    "public",
+    [
+        'assert isinstance(y, int), "y phải là số nguyên."\nassert 0 < y <= 28, "y nằm ngoài khoảng."',  # a range
+        'assert type(y) is list, "y là danh sách."\nassert len(y) == 3, "y cần 3 phần tử."',  # a count
+        'assert list(y.columns) == ["a", "b"], "y cần hai cột a, b."',  # the columns
+        'assert callable(f), "f là hàm."\nassert f("vinhtuong.example") is True, "f sai với tên miền huyện."',
+        '_sai = [v for v in y if v not in "ab"]\nassert not _sai, f"y có giá trị lạ {_sai}."',
+        'assert isinstance(y, set) and y <= {"a", "b"}, "y chỉ gồm a, b."',
+    ],
+)
+def test_a_public_part_that_checks_a_value_is_accepted(public):
+    assert ("public-value", 3) not in rules(with_tests(public))
+
+
+def test_a_value_checked_only_in_the_hidden_part_does_not_count():
+    nb = with_tests('assert isinstance(y, int), "y phải là số nguyên."', 'assert y == 2, "y đang sai."')
+    assert ("public-value", 3) in rules(nb)
+
+
 def test_text_not_nfc():
     nb = sample()
     nb.cells[1].source = "**Câu 1** (2 điểm) Hoa\u0300."
@@ -114,6 +198,8 @@ def test_an_empty_notebook_is_reported_once():
 
 
 def test_module_rules_name_a_missing_folder_and_a_broken_notebook(tmp_path, monkeypatch):
+    for part in ("course", "grading"):  # the manifest and the grading settings the run rules read
+        shutil.copytree(ROOT / part, tmp_path / part)
     monkeypatch.setenv("KYNANGSO_HOME", str(tmp_path))
     module = manifest.Module(id="09-thu", title="Thử", objectives=[], duration_minutes=1, points=2, competences=[])
     [p] = check.check_module(module)

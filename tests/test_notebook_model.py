@@ -33,7 +33,8 @@ def sample():
             new_markdown_cell("**Câu 1** (2 điểm) Tính y."),
             new_code_cell(ANSWER, metadata=meta("q1_answer", solution=True, mistakes=["y = 3"])),
             new_code_cell(
-                '"""Kiểm tra y."""\nassert y == 2\n### BEGIN HIDDEN TESTS\nassert y > 1\n### END HIDDEN TESTS',
+                '"""Kiểm tra y."""\nassert y == 2, "y đang sai: tính lại."\n'
+                '### BEGIN HIDDEN TESTS\nassert y > 1, f"y đang là {y}, cần lớn hơn 1."\n### END HIDDEN TESTS',
                 metadata=meta("q1_tests", grade=True, points=2),
             ),
             new_markdown_cell("**Câu 2** (1,5 điểm) Viết."),

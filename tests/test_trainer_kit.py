@@ -48,10 +48,18 @@ def test_new_module_checks_builds_and_grades(course_copy, cohorts, capsys):
     assert "đã có" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("module_id", ["5-bao-cao", "05_bao_cao", "05-Báo-cáo", "05-"])
+@pytest.mark.parametrize("module_id", ["5-bao-cao", "05_bao_cao", "05-Báo-cáo", "05-", "00B-bao-cao", "00bb-bao-cao"])
 def test_new_refuses_bad_ids(course_copy, module_id, capsys):
     assert cli.main(["new", module_id, "--title", "Tiêu đề"]) == 2
     assert "NN-ten-khong-dau" in capsys.readouterr().out
+
+
+def test_new_puts_a_module_between_two_released_ones_where_its_id_sorts(course_copy):
+    """Released ids stay (cohorts hold them): a letter after the number puts a module between two."""
+    assert cli.main(["new", "01b-thu-nang-cao", "--title", "Thư công vụ nâng cao"]) == 0
+    ids = [m.id for m in manifest.load().modules]
+    assert ids == sorted(ids) and ids[ids.index("01-thu-dien-tu") + 1] == "01b-thu-nang-cao", ids
+    assert (course_copy / "notebooks" / "01b-thu-nang-cao" / "bai-tap.ipynb").is_file()
 
 
 def problems_of(nb, run=False):
@@ -98,6 +106,16 @@ def test_release_must_run_must_not_leak_and_must_be_quick(monkeypatch):
     assert ("release-runs", 5) in found
     assert ("release-leak", 4) in found
     assert ("timing", None) in found
+
+
+def test_a_lesson_cell_may_show_an_error_on_purpose_when_tagged():
+    """A lesson teaching error messages has cells that raise: tagged raises-exception, check accepts
+    them; untagged, the same error is a problem in the solution and in the learner's copy."""
+    nb = new.lesson("Mẫu")
+    nb.cells.insert(5, nbformat.v4.new_code_cell("so_xa_moi + 1"))
+    assert {("solution-runs", 5), ("release-runs", 5)} <= problems_of(nb, run=True)
+    nb.cells[5].metadata["tags"] = ["raises-exception"]
+    assert problems_of(nb, run=True) == set()
 
 
 def test_tidy_strips_volatile_metadata_and_reports_order(tmp_path, capsys):

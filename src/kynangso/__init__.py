@@ -9,6 +9,7 @@ released notebook must keep working):
 - `kynangso.maillab`: a real SMTP server on 127.0.0.1 for the e-mail lab;
 - `kynangso.pki` and `kynangso.signing`: a training certificate authority; signing and checking PDFs;
 - `kynangso.letters`: official letters laid out as Decree 30 prescribes;
+- `kynangso.thu_ngay`: the lessons' "Thử ngay" self-checks (`kiem_tra`, `van_tay`), never graded;
 - with `paths` (where the course's folders are) and `messages` (every text people read, in
   Vietnamese), which every room uses.
 

@@ -1,8 +1,9 @@
 """`kynangso new NN-slug --title "…"`: a new module from the template, ready to check and build.
 
-The template is a small but complete module on the district's data: a lesson, and an assignment
-with one worked question (solution, public and hidden tests whose messages teach, recorded
-mistakes) and one written answer graded by the instructor. The notebooks are run once so their
+The template is a small but complete module on the district's data: a lesson with one "Thử ngay"
+exercise (kynangso.thu_ngay), and an assignment with one worked question (solution, public and
+hidden tests whose messages teach, recorded mistakes) and one written answer graded by the
+instructor. The notebooks are run once so their
 outputs are stored (strict nbval), tidied, and the module is added to the course manifest.
 Trainers then replace the content, following course/huong-dan-soan-bai.md.
 
@@ -22,7 +23,9 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from .. import messages, paths
 from . import execute, manifest, tidy
 
-MODULE_ID = re.compile(r"^\d\d-[a-z0-9]+(?:-[a-z0-9]+)*$")
+# NN-slug; a letter after the number (00b-...) puts a module between two released ones, whose ids
+# cohorts already hold, and sorts there: "00-lam-quen" < "00b-..." < "01-..."
+MODULE_ID = re.compile(r"^\d\d[a-z]?-[a-z0-9]+(?:-[a-z0-9]+)*$")
 POINTS = 3  # q1 (2) + q2 (1)
 
 
@@ -65,12 +68,50 @@ def lesson(title: str) -> nbformat.NotebookNode:
             new_code_cell('from kynangso.data import load\n\nbang = load("don_vi")\nbang.head(3)'),
             new_markdown_cell("Lọc các dòng thỏa điều kiện bằng `bang[điều kiện]`, rồi đếm bằng `len(...)`:"),
             new_code_cell('so_xa = len(bang[bang["loai"] == "xa"])\nso_xa'),
+            *practice(),
             new_markdown_cell(
                 '## Ghi nhớ\n\n- Đọc dữ liệu bằng `load("tên bảng")`.\n'
                 "- `len(bang[điều kiện])` đếm số dòng thỏa điều kiện."
             ),
         ]
     )
+
+
+PRACTICE_ANSWER = 'so_rong = len(bang[bang["dien_tich_km2"] > 5])'
+PRACTICE_MISTAKES = ["so_rong = len(bang)", 'so_rong = bang[bang["dien_tich_km2"] > 5]']
+
+
+def practice() -> list:
+    """The lesson's example "Thử ngay" (course/huong-dan-soan-bai.md): the task, the starter (its
+    model answer and a recorded mistake in the metadata the release removes), and the check cell,
+    whose fingerprints are those of the answer and of the mistake, computed from the data."""
+    from .. import thu_ngay
+    from ..data import load
+
+    bang = load("don_vi")
+    right = thu_ngay.van_tay(len(bang[bang["dien_tich_km2"] > 5]))
+    all_rows = thu_ngay.van_tay(len(bang))
+    starter = new_code_cell("so_rong = ...   # lọc dòng như ô trên, rồi đếm bằng len(...)")
+    starter.metadata["kynangso"] = {"thu_ngay": {"answer": PRACTICE_ANSWER, "mistakes": PRACTICE_MISTAKES}}
+    check = (
+        "# Kiểm tra Thử ngay 1 (không tính điểm): chỉ cần chạy ô này.\n"
+        "from kynangso import thu_ngay\n\n"
+        "thu_ngay.kiem_tra(\n"
+        '    "so_rong",\n'
+        f'    "{right}",\n'
+        '    goi_y="Điều kiện so sánh cột `dien_tich_km2` với `5` bằng dấu `>`.",\n'
+        f'    loi={{"{all_rows}": "28 là mọi đơn vị của huyện: anh chị chưa lọc theo diện tích."}},\n'
+        ")"
+    )
+    return [
+        new_markdown_cell(
+            "**Thử ngay 1.** Huyện có bao nhiêu đơn vị có **diện tích trên 5 km²**? Lọc bảng `bang` theo "
+            "cột `dien_tich_km2`, đếm số dòng, gán kết quả cho `so_rong`. *(Viết vào ô mã ngay dưới, chạy "
+            "ô đó, rồi chạy ô kiểm tra bên dưới nó: ô kiểm tra nói Đúng rồi hay Chưa đúng, không tính điểm.)*"
+        ),
+        starter,
+        new_code_cell(check),
+    ]
 
 
 def assignment(title: str) -> nbformat.NotebookNode:
@@ -139,14 +180,20 @@ def manifest_entry(module_id: str, title: str) -> str:
 
 
 def add_to_manifest(module_id: str, title: str) -> None:
-    """Insert the entry after the last module (before the DigComp comment, or else before
-    `competences:`), keeping the file's comments and layout."""
+    """Insert the entry where its id sorts among the modules: before the first module whose id sorts
+    after it (00b-... before 01-...), or else after the last module (before the DigComp comment, or
+    else before `competences:`), keeping the file's comments and layout."""
     path = manifest.manifest_path()
     text = path.read_text(encoding="utf-8")
-    marker = text.find("\n# DigComp")
-    cut = marker + 1 if marker >= 0 else text.index("\ncompetences:") + 1
-    head = text[:cut].rstrip("\n") + "\n"
-    path.write_text(head + manifest_entry(module_id, title) + "\n" + text[cut:], encoding="utf-8")
+    later = sorted(m.id for m in manifest.load().modules if m.id > module_id)
+    if later and f"\n  - id: {later[0]}\n" in text:
+        cut = text.index(f"\n  - id: {later[0]}\n") + 1
+        path.write_text(text[:cut] + manifest_entry(module_id, title) + text[cut:], encoding="utf-8")
+    else:
+        marker = text.find("\n# DigComp")
+        cut = marker + 1 if marker >= 0 else text.index("\ncompetences:") + 1
+        head = text[:cut].rstrip("\n") + "\n"
+        path.write_text(head + manifest_entry(module_id, title) + "\n" + text[cut:], encoding="utf-8")
     manifest.load().module(module_id)  # the manifest still parses and lists the module
 
 

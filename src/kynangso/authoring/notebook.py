@@ -69,6 +69,17 @@ def is_manual(cell) -> bool:
     return m.get("grade", False) and m.get("solution", False)
 
 
+def shows_error(cell) -> bool:
+    """A plain code cell that raises on purpose, a lesson showing an error message: tagged with
+    Jupyter's `raises-exception` (JupyterLab's Run All goes on past it, nbclient and nbval expect
+    its error). Answer and test cells never are."""
+    return (
+        cell.cell_type == "code"
+        and not grade_id(cell)
+        and "raises-exception" in (cell.get("metadata", {}).get("tags") or [])
+    )
+
+
 def mistakes(cell) -> list[str]:
     """The recorded mistakes of an answer cell: code a learner writes in place of the solution."""
     return list(cell.get("metadata", {}).get("kynangso", {}).get("mistakes", []) or [])

@@ -14,6 +14,9 @@ in the order check applies them:
 kynangso.grading.check applies them and turns findings into the problems trainers read.
 """
 
+# size: the registry and every static rule in one place, each rule a short function (the trainers'
+# guide lists them from here); the longest part is reading what a test's asserts check (ast)
+
 from __future__ import annotations
 
 import ast
@@ -318,3 +321,167 @@ def tests_public_and_hidden(nb) -> Iterator[Finding]:
             yield Finding(q.tests[0], say("tests.no_hidden"))
         if not any(_has_code(nbm.public_part(s)) for s in sources):
             yield Finding(q.tests[0], say("tests.no_public"))
+
+
+# --- what a test cell's asserts say and check --------------------------------------------------
+
+
+def _hidden_lines(source: str) -> set[int]:
+    """The 1-based line numbers of a test cell that nbgrader hides (the markers included)."""
+    out, hidden = set(), False
+    for n, line in enumerate(source.splitlines(), start=1):
+        if line.strip() == nbm.BEGIN_HIDDEN:
+            hidden = True
+        if hidden:
+            out.add(n)
+        if line.strip() == nbm.END_HIDDEN:
+            hidden = False
+    return out
+
+
+def _asserts(source: str) -> list[ast.Assert]:
+    """The assert statements of `source` in line order ([] when it does not parse: running it says why)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    return sorted((n for n in ast.walk(tree) if isinstance(n, ast.Assert)), key=lambda n: (n.lineno, n.col_offset))
+
+
+# the marks Vietnamese puts on letters (grave, acute, tilde, hook above, dot below, circumflex, breve, horn), seen in NFD
+VIETNAMESE_MARKS = set("\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b")
+
+
+def looks_vietnamese(text: str) -> bool:
+    """The text has a letter with a Vietnamese mark, or đ: what every Vietnamese sentence longer than a
+    few words has, and what an English message or one typed without its marks ("sai roi") lacks."""
+    return any(ch in VIETNAMESE_MARKS or ch in "đĐ" for ch in unicodedata.normalize("NFD", text))
+
+
+def message_words(node: ast.expr) -> str | None:
+    """The words an assert's message writes out: a string's text, an f-string's text outside its
+    braces, both sides of a `+` or `%`; None when the message is built elsewhere (a name, a call of a
+    helper that words it), which cannot be read without running the cell."""
+    if isinstance(node, ast.Constant):
+        return node.value if isinstance(node.value, str) else ""
+    if isinstance(node, ast.JoinedStr):
+        return "".join(v.value for v in node.values if isinstance(v, ast.Constant))
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
+        sides = [message_words(node.left), message_words(node.right)]
+        return None if sides == [None, None] else "".join(s or "" for s in sides)
+    return None
+
+
+def _first_line(node: ast.AST) -> str:
+    text = ast.unparse(node).splitlines()[0]
+    return text if len(text) <= 70 else text[:67] + "..."
+
+
+@static_rule("assert-message")
+def asserts_have_vietnamese_messages(nb) -> Iterator[Finding]:
+    for i, c in enumerate(nb.cells):
+        if not nbm.is_test(c):
+            continue
+        hidden = _hidden_lines(c.source)
+        for a in _asserts(c.source):
+            part = say("assert-message.hidden") if a.lineno in hidden else say("assert-message.public")
+            where = {"line": a.lineno, "part": part, "code": _first_line(a)}
+            if a.msg is None:
+                yield Finding(i, say("assert-message.none", **where))
+            else:
+                words = message_words(a.msg)
+                if words is not None and not looks_vietnamese(words):
+                    yield Finding(i, say("assert-message.not_vietnamese", **where))
+
+
+# What a condition calls to ask only what kind of thing a value is.
+KIND_CALLS = {"isinstance", "issubclass", "callable", "hasattr"}
+
+
+def _called(node: ast.AST) -> str:
+    """The name of the function a call calls (`isinstance`, `is_bool_dtype` for pd.api.types.is_bool_dtype), or ""."""
+    if not isinstance(node, ast.Call):
+        return ""
+    f = node.func
+    return f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
+
+
+def _is_type_of(node: ast.AST) -> bool:
+    """`type(x)`, or an attribute of it (`type(x).__name__`)."""
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return _called(node) == "type"
+
+
+def _len_of(node: ast.AST) -> str | None:
+    """The source of x in `len(x)`, or None."""
+    return ast.unparse(node.args[0]) if _called(node) == "len" and len(node.args) == 1 else None
+
+
+# `len(x) > 0`, `len(x) >= 1`, `len(x) != 0`: x is not empty
+NOT_EMPTY = {(ast.Gt, 0), (ast.GtE, 1), (ast.NotEq, 0)}
+MIRRORED = {ast.Lt: ast.Gt, ast.LtE: ast.GtE, ast.NotEq: ast.NotEq}
+
+
+def _tuples_checked(values: list[ast.expr]) -> set[str]:
+    """What an `and` chain checks with isinstance(x, tuple): `len(x) == 2` beside it states the tuple's
+    arity, part of its kind ("a pair of strings")."""
+    return {
+        ast.unparse(v.args[0])
+        for v in values
+        if _called(v) == "isinstance" and len(v.args) == 2 and "tuple" in ast.unparse(v.args[1])
+    }
+
+
+def asks_only_kind(test: ast.expr, tuples: frozenset[str] = frozenset()) -> bool:
+    """True when the condition of an assert asks only what kind of thing a value is, or that it is there:
+    isinstance / issubclass / callable / hasattr, pandas' is_..._dtype, `type(x) is T` (==, in, is not),
+    `x is not None`, `len(x) > 0` (>= 1, != 0), a bare `x`, a tuple's arity beside its isinstance, and
+    `and`, `or`, `not`, all(...) and any(...) of these. Any other comparison or call checks a value:
+    `len(x) == 28`, `0 < x <= 100`, `x is True`, `set(x) == {...}`, `not problems`."""
+    if isinstance(test, ast.BoolOp):
+        inner = tuples | _tuples_checked(test.values)
+        return all(asks_only_kind(v, inner) for v in test.values)
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        # `not isinstance(x, bool)` asks a kind; `not problems` asks that a list of problems be empty
+        return not isinstance(test.operand, (ast.Name, ast.Attribute, ast.Subscript)) and asks_only_kind(
+            test.operand, tuples
+        )
+    if isinstance(test, ast.Call):
+        name = _called(test)
+        if name in KIND_CALLS or (name.startswith("is_") and name.endswith("_dtype")):
+            return True
+        generators = (ast.GeneratorExp, ast.ListComp, ast.SetComp)
+        if name in {"all", "any"} and len(test.args) == 1 and isinstance(test.args[0], generators):
+            return asks_only_kind(test.args[0].elt, tuples)
+        return False
+    if isinstance(test, ast.Compare) and len(test.ops) == 1:
+        left, op, right = test.left, test.ops[0], test.comparators[0]
+        if _is_type_of(left) or _is_type_of(right):
+            return True
+        if isinstance(op, (ast.Is, ast.IsNot)) and isinstance(right, ast.Constant) and right.value is None:
+            return True
+        if _len_of(right) is not None and type(op) in MIRRORED:  # 0 < len(x) reads as len(x) > 0
+            left, op, right = right, MIRRORED[type(op)](), left
+        if _len_of(left) is not None and isinstance(right, ast.Constant):
+            if (type(op), right.value) in NOT_EMPTY:
+                return True
+            return isinstance(op, ast.Eq) and _len_of(left) in tuples
+        return False
+    return isinstance(test, (ast.Name, ast.Attribute, ast.Subscript))  # `assert x`: x is there, not empty
+
+
+@static_rule("public-value")
+def public_tests_check_a_value(nb) -> Iterator[Finding]:
+    for i, c in enumerate(nb.cells):
+        if not nbm.is_test(c):
+            continue
+        public = nbm.public_part(c.source)
+        try:
+            ast.parse(public)
+        except SyntaxError:
+            continue  # running the cell says why
+        if not _has_code(public):
+            continue  # the rule "tests" asks for a public part when the question has none
+        if all(asks_only_kind(a.test) for a in _asserts(public)):  # no assert at all checks no value either
+            yield Finding(i, say("public-value"))

@@ -7,7 +7,8 @@ cell (it fails when it raises; what it prints, warnings included, does not count
 each rule of RUN_RULES reads a notebook's Runs and yields findings, as the static rules do
 (kynangso.authoring.rules). The tests must give the solution every point and take points from each
 mistake's question, never from an earlier one; the learner's copy must run to the end raising
-nothing but NotImplementedError outside its test cells; the solution must be graded within
+nothing but NotImplementedError outside its test cells (and the errors a lesson shows on purpose,
+nbm.shows_error); the solution must be graded within
 MAX_SECONDS; every answer must cross to the trusted runner as data; the release must leak nothing.
 """
 
@@ -178,12 +179,18 @@ def release_leak(runs: Runs) -> Iterator[Finding]:
 _error = nbm.error_of
 
 
+def _on_purpose(runs: Runs, i: int) -> bool:
+    """Cell i of the source shows an error on purpose (nbm.shows_error): strict nbval, which compares
+    its stored error, fails when it stops raising."""
+    return i < len(runs.nb.cells) and nbm.shows_error(runs.nb.cells[i])
+
+
 @run_rule("solution-runs")
 def solution_runs(runs: Runs) -> Iterator[Finding]:
     if runs.solution.failure:
         yield Finding(None, say("solution-runs.failure", why=runs.solution.failure))
     for i, cell in enumerate(runs.solution.nb.cells):
-        if cell.cell_type == "code" and not nbm.is_test(cell) and _error(cell):
+        if cell.cell_type == "code" and not nbm.is_test(cell) and not _on_purpose(runs, i) and _error(cell):
             yield Finding(i, say("solution-runs.cell", error=_error(cell)))
 
 
@@ -220,7 +227,7 @@ def release_runs(runs: Runs) -> Iterator[Finding]:
         yield Finding(None, say("release-runs.failure", why=runs.learner.failure))
     graded = nbm.is_graded(runs.nb)  # only an assignment has answers a learner has yet to write
     for i, cell in enumerate(runs.learner.nb.cells):
-        err = _error(cell) if cell.cell_type == "code" and not nbm.is_test(cell) else None
+        err = _error(cell) if cell.cell_type == "code" and not nbm.is_test(cell) and not _on_purpose(runs, i) else None
         if err and not (graded and err.startswith("NotImplementedError")):
             yield Finding(i, say("release-runs.cell", error=err))
 
