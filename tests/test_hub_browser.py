@@ -85,39 +85,28 @@ def hub():
         shutil.rmtree(work, ignore_errors=True)
 
 
+def as_user(name, role, *argv, extra_env=None) -> dict:
+    """How to run the hub's shared Python of `role` ("learner", "instructor") with ARGV as the system
+    user `name`, in their home: the keyword arguments of subprocess.run or Popen."""
+    user = pwd.getpwnam(name)
+    python = env.venv(role) / "bin" / "python"
+    return {
+        "args": ["setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--init-groups", str(python), *argv],
+        "env": {**env.server_env(role), "HOME": user.pw_dir, "USER": name, **(extra_env or {})},
+        "cwd": user.pw_dir,
+    }
+
+
 def as_instructor(h, cohorts, *argv, timeout=600):
     """`kynangso ARGV` as the instructor's own ordinary user, with the hub's shared Python."""
-    user = pwd.getpwnam(h.instructor)
-    python = env.venv("instructor") / "bin" / "python"
-    cmd = ["setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--init-groups"]
-    run_env = {
-        **env.server_env("instructor"),
-        "HOME": user.pw_dir,
-        "KYNANGSO_COHORTS": str(cohorts),
-        "KYNANGSO_HOME": str(ROOT),
-    }
-    return subprocess.run(
-        [*cmd, str(python), "-m", "kynangso.cli", *argv],
-        cwd=user.pw_dir,
-        env=run_env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+    course = {"KYNANGSO_COHORTS": str(cohorts), "KYNANGSO_HOME": str(ROOT)}
+    run = as_user(h.instructor, "instructor", "-m", "kynangso.cli", *argv, extra_env=course)
+    return subprocess.run(**run, capture_output=True, text=True, timeout=timeout)
 
 
 def as_official(official, *argv):
     """The hub's learner Python, as the official's own system user in their home."""
-    user = pwd.getpwnam(official)
-    return subprocess.run(
-        ["setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--init-groups"]
-        + [str(env.venv("learner") / "bin" / "python"), *argv],
-        env={**env.server_env("learner"), "HOME": user.pw_dir, "USER": official},
-        cwd=user.pw_dir,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return subprocess.run(**as_user(official, "learner", *argv), capture_output=True, text=True, timeout=300)
 
 
 def answers_for(official, module):
@@ -471,14 +460,10 @@ def test_two_officials_run_the_mail_and_signature_labs_at_once(hub):
     """Module 01's SMTP lab and module 02's keys for two officials at the same moment, as their own
     users on the hub's shared Python: each gets a port, a mailbox and keys of their own; one cannot
     drop mail into the other's lab server; each signature validates."""
-    python = env.venv("learner") / "bin" / "python"
     procs = {}
     for who in OFFICIALS:
-        user = pwd.getpwnam(who)
         procs[who] = subprocess.Popen(
-            ["setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--init-groups", str(python), "-c", LAB],
-            env={**env.server_env("learner"), "HOME": user.pw_dir, "USER": who},
-            cwd=user.pw_dir,
+            **as_user(who, "learner", "-c", LAB),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
